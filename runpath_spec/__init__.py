@@ -1,0 +1,38 @@
+"""Run a script, a ``.pyc``, a directory or zip, or a module the way
+``python`` would -- built on importlib's ``ModuleSpec`` and loaders.
+
+A finder turns a target into an :class:`importlib.machinery.ModuleSpec`
+(:func:`spec_from_path`, :func:`spec_from_module`); one executor
+(:func:`exec_spec`) derives ``__file__``, ``__cached__``, ``__loader__``
+and ``__package__`` from it as PEP 451 describes and runs the code.
+:func:`run_path` and :func:`run_module` are drop-ins for :mod:`runpy`'s,
+and :mod:`runpath_spec.compat` is a complete stand-in for ``runpy``.
+"""
+
+from ._api import run_module, run_path
+from ._executor import derive, exec_spec
+from ._finders import spec_from_module, spec_from_path
+from ._loaders import BytecodeScriptLoader, SourceScriptLoader
+from .errors import (BadFlagsError, BadMagicError, MainNotFoundError,
+                     PycError, RunpathError, StalePycError,
+                     TruncatedPycError)
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "run_path",
+    "run_module",
+    "spec_from_path",
+    "spec_from_module",
+    "exec_spec",
+    "derive",
+    "SourceScriptLoader",
+    "BytecodeScriptLoader",
+    "RunpathError",
+    "MainNotFoundError",
+    "PycError",
+    "BadMagicError",
+    "BadFlagsError",
+    "TruncatedPycError",
+    "StalePycError",
+]

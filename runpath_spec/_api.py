@@ -1,0 +1,103 @@
+"""``run_path`` and ``run_module``: a finder, then the executor."""
+
+import os
+import sys
+
+from . import _sysstate
+from ._executor import PROFILES, execute
+from ._finders import _find_path, module_details
+
+__all__ = ["run_path", "run_module"]
+
+_FSDECODED_PATHS = sys.version_info >= (3, 13)
+
+
+def _check_profile(profile):
+    if profile not in PROFILES:
+        raise ValueError("unknown profile {!r}: expected one of {}".format(
+            profile, ", ".join(map(repr, PROFILES))))
+
+
+def _code_filename(path_name, profile):
+    """The file name compiled into a script's code, as each convention has it."""
+    if profile == "runpy" or (profile == "python"
+                              and sys.version_info < (3, 9)):
+        return None  # the path as given
+    return os.path.abspath(os.fsdecode(path_name))
+
+
+def run_path(path_name, init_globals=None, run_name=None, *,
+             profile="runpy", module=None, keep_module=False):
+    """Execute the code at *path_name* and return its globals.
+
+    A drop-in for :func:`runpy.run_path`: *path_name* is a script (any
+    suffix), a compiled file, or a directory or zip file with a
+    ``__main__``; ``__name__`` is *run_name* (default ``"<run_path>"``);
+    with the default ``profile="runpy"`` the result is exactly what the
+    running interpreter's runpy gives.  ``profile="spec"`` or
+    ``"python"`` give the other conventions; ``keep_module=True`` leaves
+    the module in ``sys.modules`` (so objects from the target pickle);
+    ``module=`` runs the code in a module object you give.
+
+    Differs from runpy where runpy is wrong: a directory or zip without
+    ``__main__`` raises :class:`~runpath_spec.MainNotFoundError` instead of
+    running a ``__main__`` found elsewhere on ``sys.path``; bytecode is
+    validated; a FIFO is read once; ``sys`` is restored by ownership, so
+    overlapping runs in threads leave it as it was.
+    """
+    _check_profile(profile)
+    if run_name is None:
+        run_name = "<run_path>"
+    target = _find_path(path_name, run_name,
+                        code_filename=_code_filename(path_name, profile))
+    spec = target.spec
+    shown = os.fsdecode(path_name) if _FSDECODED_PATHS else path_name
+    if target.entry is None:
+        code = spec.loader.get_code(spec.name)
+        return execute(spec, code, run_name=run_name,
+                       init_globals=init_globals, profile=profile,
+                       module=module, keep_module=keep_module,
+                       argv0=shown if profile == "runpy" else None)
+    # A directory or zip is a sys.path entry while its __main__ runs, so
+    # that the modules beside __main__ import.
+    with _sysstate.PathEntry(target.entry):
+        code = spec.loader.get_code(spec.name)
+        pkg_name = run_name.rpartition(".")[0] if profile == "runpy" else None
+        return execute(spec, code, run_name=run_name,
+                       init_globals=init_globals, profile=profile,
+                       module=module, keep_module=keep_module,
+                       argv0=shown if profile == "runpy" else None,
+                       pkg_name=pkg_name)
+
+
+def run_module(mod_name, init_globals=None, run_name=None, alter_sys=False,
+               *, profile="runpy", module=None, keep_module=False):
+    """Execute module *mod_name* without importing it; return its globals.
+
+    A drop-in for :func:`runpy.run_module`: a package runs its
+    ``__main__``; ``__name__`` is *run_name* (default: the module's name);
+    with *alter_sys* ``sys.argv[0]`` and ``sys.modules[run_name]`` point at
+    the run while it runs.  ``profile``, ``module`` and ``keep_module`` as
+    for :func:`run_path`; the ``"spec"`` profile always registers the
+    module while it runs, so relative imports, pickling and
+    ``dataclasses`` work inside it.
+    """
+    _check_profile(profile)
+    mod_name, spec, code = module_details(mod_name)
+    if run_name is None:
+        run_name = mod_name
+    register = alter_sys or profile != "runpy" or keep_module
+    argv0 = spec.origin if alter_sys else None
+    return execute(spec, code, run_name=run_name, init_globals=init_globals,
+                   profile=profile, module=module if module is not None
+                   else (None if register else _Namespace(run_name)),
+                   keep_module=keep_module, register=register, argv0=argv0)
+
+
+class _Namespace:
+    """runpy's ``run_module(alter_sys=False)`` runs in a plain new dict."""
+
+    __slots__ = ("__dict__",)
+
+    def __init__(self, run_name):
+        self.__dict__ = {}

@@ -1,0 +1,374 @@
+"""Targets to specs: a path or a module name becomes a ``ModuleSpec``.
+
+Nothing here runs the target or changes ``sys.path``, ``sys.argv`` or
+``sys.modules`` (except that :func:`spec_from_module`, like ``python -m``,
+imports the parent packages of a dotted name first).
+
+A path is one of:
+
+* a ``sys.path`` entry -- a directory, a zip file of any suffix, or a path
+  inside one (``app.zip/sub``) -- whose ``__main__`` is looked up with that
+  entry's own path-hook finder only (runpy searches the whole ``sys.path``
+  and may run an unrelated ``__main__``: CPython gh-75221);
+* a file whose first four bytes are this interpreter's magic number:
+  bytecode, whatever its name;
+* anything else: source text, whatever its suffix.
+"""
+
+import os
+import stat
+import sys
+from importlib.machinery import ModuleSpec
+from importlib.util import MAGIC_NUMBER
+
+from ._loaders import BytecodeScriptLoader, SourceScriptLoader
+from .errors import MainNotFoundError, PycError, RunpathError
+
+__all__ = ["spec_from_path", "spec_from_module", "ScriptState"]
+
+# zipimporter gives up unless the end-of-central-directory record is in the
+# last 22 bytes plus the longest possible archive comment.
+_EOCD = b"PK\x05\x06"
+_EOCD_WINDOW = 22 + 0xFFFF
+_BYTECODE_SUFFIXES = (".pyc", ".pyo")
+
+
+class ScriptState:
+    """``spec.loader_state`` of a plain-file target: what was asked for.
+
+    *kind* is ``"source"`` or ``"bytecode"``; *given* is the path object as
+    the caller passed it (runpy shows it unchanged as ``__file__`` and
+    ``sys.argv[0]`` before Python 3.13).
+    """
+
+    __slots__ = ("kind", "given")
+
+    def __init__(self, kind, given):
+        self.kind = kind
+        self.given = given
+
+    def __repr__(self):
+        return "ScriptState(kind={!r}, given={!r})".format(self.kind,
+                                                            self.given)
+
+
+class PathTarget:
+    """What a path turned out to be: *kind*, its *spec*, and the *entry*.
+
+    *kind* is ``"source"``, ``"bytecode"``, ``"directory"`` or ``"zip"``;
+    *entry* is the decoded ``sys.path`` entry for the last two, else ``None``.
+    """
+
+    __slots__ = ("kind", "spec", "entry")
+
+    def __init__(self, kind, spec, entry=None):
+        self.kind = kind
+        self.spec = spec
+        self.entry = entry
+
+
+# -- sys.path entries --------------------------------------------------------
+
+def _is_default_hook(hook):
+    """True for the two hooks CPython installs: zipimporter and FileFinder's."""
+    zipimport = sys.modules.get("zipimport")
+    if zipimport is not None and hook is zipimport.zipimporter:
+        return True
+    return getattr(hook, "__qualname__", "").endswith(
+        "path_hook_for_FileFinder")
+
+
+def _entry_finder(entry, hooks=None):
+    """A new finder from the first of ``sys.path_hooks`` that accepts *entry*.
+
+    ``sys.path_importer_cache`` is neither read nor written: its keys may
+    be relative paths, which name other places after a ``chdir``, and
+    finding a spec must change nothing.
+    """
+    for hook in (sys.path_hooks if hooks is None else hooks):
+        try:
+            return hook(entry)
+        except ImportError:
+            continue
+    return None
+
+
+def _zip_hooks():
+    zipimport = sys.modules.get("zipimport")
+    if zipimport is None:  # pragma: no cover - CPython always has it
+        import zipimport
+    return [hook for hook in sys.path_hooks
+            if hook is zipimport.zipimporter or not _is_default_hook(hook)]
+
+
+def _main_spec(finder, entry):
+    """Find ``__main__`` with *finder* alone, or raise MainNotFoundError."""
+    find_spec = getattr(finder, "find_spec", None)
+    if find_spec is not None:
+        spec = find_spec("__main__")
+    else:  # zipimporter before 3.10 speaks only the PEP 302 protocol
+        from importlib.util import spec_from_loader
+        loader = finder.find_module("__main__")
+        spec = None if loader is None else spec_from_loader("__main__",
+                                                            loader)
+    if spec is None or spec.loader is None:
+        raise MainNotFoundError(
+            "can't find '__main__' module in {!r}".format(entry),
+            name="__main__", path=entry)
+    if spec.submodule_search_locations is not None:
+        raise MainNotFoundError(
+            "can't find '__main__' module in {!r}: '__main__' there is a "
+            "package, expected a module".format(entry),
+            name="__main__", path=entry)
+    return spec
+
+
+# -- plain files -------------------------------------------------------------
+
+def _looks_like_zip(tail):
+    return _EOCD in tail
+
+
+def _is_foreign_bytecode(data):
+    """Another CPython release's magic number, followed by binary data."""
+    from .pyc import python_version_for_magic
+    return (data[2:4] == b"\r\n" and b"\0" in data[4:]
+            and python_version_for_magic(data[:4]) is not None)
+
+
+def _is_decodable_source(data):
+    if b"\0" in data:
+        return False
+    from importlib.util import decode_source
+    try:
+        decode_source(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _classify_file(data, fspath):
+    """``"source"`` or ``"bytecode"``; raises PycError for bytecode we refuse."""
+    if data[:4] == MAGIC_NUMBER:
+        return "bytecode"
+    named_bytecode = fspath.lower().endswith(_BYTECODE_SUFFIXES)
+    if _is_foreign_bytecode(data) or (named_bytecode
+                                      and not _is_decodable_source(data)):
+        # Compiling another release's bytecode as text can only fail, and
+        # with a confusing "null bytes" error: say what the file really is.
+        from .pyc import classify_pyc
+        classify_pyc(data, name=None, path=fspath)
+        raise PycError(  # pragma: no cover - classify_pyc always raises here
+            "{!r} is not valid bytecode".format(fspath), path=fspath)
+    return "source"
+
+
+def _read_target(fspath):
+    """Open *fspath* once: ``(data, None)`` for a file, ``(None, kind)`` for an entry.
+
+    The file is read whole, once, through io.open_code, and the bytes go to
+    the loader: a FIFO can be read only once.  A regular file is first
+    checked for a zip directory at its end, as runpy's zipimporter probe
+    would; a directory (or a path inside a zip) is an entry.
+    """
+    import io
+    try:
+        f = io.open_code(fspath)
+    except IsADirectoryError:
+        return None, "directory"
+    except (FileNotFoundError, NotADirectoryError):
+        return None, "missing"
+    with f:
+        st = os.fstat(f.fileno())
+        if stat.S_ISDIR(st.st_mode):  # pragma: no cover - open() refuses dirs
+            return None, "directory"
+        if not stat.S_ISREG(st.st_mode):
+            return f.read(), None  # a FIFO or device: never a zip, read once
+        if st.st_size > _EOCD_WINDOW:
+            f.seek(st.st_size - _EOCD_WINDOW)
+            if _looks_like_zip(f.read()):
+                return None, "zip?"
+            f.seek(0)
+            return f.read(), None
+        data = f.read()
+    if _looks_like_zip(data):
+        return data, "zip?"
+    return data, None
+
+
+def _find_path(path_name, name="__main__", code_filename=None):
+    """The :class:`PathTarget` for *path_name* (see the module docstring)."""
+    fspath = os.fsdecode(path_name)
+    hooks = sys.path_hooks
+    custom = not all(_is_default_hook(hook) for hook in hooks)
+    if custom:
+        finder = _entry_finder(fspath)
+        if finder is not None:
+            kind = "directory" if os.path.isdir(fspath) else "zip"
+            return PathTarget(kind, _main_spec(finder, fspath), fspath)
+    data, probe = _read_target(fspath)
+    if probe == "directory":
+        finder = _entry_finder(fspath)
+        if finder is None:
+            raise IsADirectoryError(
+                21, "is a directory, and no sys.path hook accepts it "
+                "(expected a file or a directory with a finder)", fspath)
+        return PathTarget("directory", _main_spec(finder, fspath), fspath)
+    if probe in ("missing", "zip?"):
+        finder = _entry_finder(fspath, _zip_hooks())
+        if finder is not None:
+            return PathTarget("zip", _main_spec(finder, fspath), fspath)
+        if probe == "missing":
+            # Let the OS say what is wrong, naming the path as given.
+            import io
+            io.open_code(fspath).close()
+            raise FileNotFoundError(  # pragma: no cover - it just vanished
+                2, "No such file or directory", fspath)
+        if data is None:  # a large file that merely looked like a zip
+            from ._loaders import read_file
+            data = read_file(fspath)
+    kind = _classify_file(data, fspath)
+    origin = os.path.abspath(fspath)
+    display = fspath if code_filename is None else code_filename
+    if kind == "bytecode":
+        loader = BytecodeScriptLoader(name, origin, data, display)
+    else:
+        loader = SourceScriptLoader(name, origin, data, display)
+    spec = ModuleSpec(name, loader, origin=origin,
+                      loader_state=ScriptState(kind, path_name))
+    spec.has_location = True
+    if kind == "bytecode":
+        spec.cached = origin
+    return PathTarget(kind, spec)
+
+
+def spec_from_path(path, name="__main__"):
+    """The spec that running *path* would execute, without running it.
+
+    *path* is a ``str``, ``bytes`` or ``os.PathLike``: a script (any
+    suffix), a compiled file, a directory or zip file with a
+    ``__main__``, or a path inside a zip file.  For a plain file the spec
+    is named *name*, its origin is the absolute path, and its loader is a
+    :class:`~runpath_spec.SourceScriptLoader` or
+    :class:`~runpath_spec.BytecodeScriptLoader` holding the bytes it has
+    already read (a FIFO is read exactly once).  For an entry it is the
+    spec that entry's own finder gives ``__main__``.
+
+    Raises :class:`OSError` for a path that cannot be read,
+    :class:`~runpath_spec.MainNotFoundError` for an entry without
+    ``__main__``, and :class:`~runpath_spec.PycError` for bytecode of
+    another Python release.
+    """
+    return _find_path(path, name).spec
+
+
+# -- module names ------------------------------------------------------------
+
+def _error(error, msg, name=None, path=None):
+    if isinstance(error, type) and issubclass(error, ImportError):
+        return error(msg, name=name, path=path)
+    return error(msg)
+
+
+def _no_code_reason(spec):
+    import _imp
+    from importlib.machinery import (BuiltinImporter, ExtensionFileLoader,
+                                     FrozenImporter)
+    loader = spec.loader
+    if loader is BuiltinImporter or isinstance(loader, BuiltinImporter):
+        return "it is a built-in module, compiled into the interpreter"
+    if isinstance(loader, ExtensionFileLoader):
+        return "it is an extension module ({!r}), not Python code".format(
+            spec.origin)
+    if loader is FrozenImporter or isinstance(loader, FrozenImporter):
+        return "it is a frozen module without code"  # pragma: no cover
+    del _imp
+    return "its loader {!r} returned None from get_code()".format(loader)
+
+
+def module_details(mod_name, error=ImportError):
+    """runpy's ``_get_module_details``: ``(name, spec, code)`` for *mod_name*.
+
+    The rules and messages are runpy's; where runpy's message leaves out
+    the cause, the cause is appended.  *error* is the class raised for a
+    target that cannot run (``ImportError``, or runpy's ``_Error``).
+    """
+    if not isinstance(mod_name, str):
+        raise TypeError("module name must be str, not {}".format(
+            type(mod_name).__name__))
+    if mod_name.startswith("."):
+        raise _error(error, "Relative module names not supported: got {!r}, "
+                     "expected an absolute module name".format(mod_name),
+                     name=mod_name)
+    pkg_name, _, _ = mod_name.rpartition(".")
+    if pkg_name:
+        # Import the parent first, so that its own errors are not mistaken
+        # for the module's absence.
+        try:
+            __import__(pkg_name)
+        except ImportError as e:
+            # A missing parent is reported by find_spec() below; any other
+            # ImportError is the parent's own failure, raised as it is.
+            if e.name is None or (e.name != pkg_name and
+                                  not pkg_name.startswith(e.name + ".")):
+                raise
+        existing = sys.modules.get(mod_name)
+        if existing is not None and not hasattr(existing, "__path__"):
+            from warnings import warn
+            msg = "{mod_name!r} found in sys.modules after import of " \
+                "package {pkg_name!r}, but prior to execution of " \
+                "{mod_name!r}; this may result in unpredictable " \
+                "behaviour".format(mod_name=mod_name, pkg_name=pkg_name)
+            warn(RuntimeWarning(msg))
+    from importlib.util import find_spec
+    try:
+        spec = find_spec(mod_name)
+    except (ImportError, AttributeError, TypeError, ValueError) as ex:
+        msg = "Error while finding module specification for {!r} ({}: {})"
+        if mod_name.endswith(".py"):
+            msg += (f". Try using '{mod_name[:-3]}' instead of "
+                    f"'{mod_name}' as the module name.")
+        raise _error(error, msg.format(mod_name, type(ex).__name__, ex),
+                     name=mod_name) from ex
+    if spec is None:
+        raise _error(error, "No module named %s" % mod_name, name=mod_name)
+    if spec.submodule_search_locations is not None:
+        if mod_name == "__main__" or mod_name.endswith(".__main__"):
+            raise _error(error, "Cannot use package as __main__ module",
+                         name=mod_name, path=spec.origin)
+        try:
+            pkg_main_name = mod_name + ".__main__"
+            return module_details(pkg_main_name, error)
+        except error as e:
+            if mod_name not in sys.modules:
+                raise  # No module loaded; being a package is irrelevant
+            raise _error(error, ("%s; %r is a package and cannot " +
+                                 "be directly executed") % (e, mod_name),
+                         name=mod_name, path=spec.origin)
+    loader = spec.loader
+    if loader is None:
+        raise _error(error, "%r is a namespace package and cannot be executed"
+                     % mod_name, name=mod_name)
+    try:
+        code = loader.get_code(mod_name)
+    except PycError as e:
+        raise e if isinstance(e, error) else _error(error, format(e)) from e
+    except ImportError as e:
+        raise _error(error, format(e), name=mod_name,
+                     path=spec.origin) from e
+    if code is None:
+        raise _error(error, "No code object available for %s: %s" % (
+            mod_name, _no_code_reason(spec)), name=mod_name, path=spec.origin)
+    return mod_name, spec, code
+
+
+def spec_from_module(mod_name):
+    """The spec ``run_module(mod_name)`` (or ``python -m``) would execute.
+
+    runpy's rules: parent packages are imported first; a package runs its
+    ``__main__`` submodule; relative names and namespace packages are
+    refused; a :class:`RuntimeWarning` says when the module is already in
+    ``sys.modules``.  Errors are :class:`~runpath_spec.RunpathError`
+    (an :class:`ImportError`) with ``name`` and ``path`` set.
+    """
+    return module_details(mod_name, RunpathError)[1]

@@ -1,0 +1,157 @@
+"""Changes to ``sys`` made on behalf of one run, undone by ownership.
+
+runpy saves a value on entry and writes it back on exit.  That is right
+for nested runs in one thread and wrong for overlapping runs in two: the
+run that ends last writes back a value the other run installed, and it
+stays there.  Here every change is an *override* owned by one run.  A slot
+(``sys.argv[0]``, one ``sys.modules`` key) remembers its value from before
+the first override and the overrides in order of start; the newest
+override's value is the one installed.  An ending run removes only its own
+override, so when the last one ends the slot holds its original value
+again, whatever the order in which the runs ended.
+
+The lock guards only this bookkeeping and is never held while a target
+runs, so a target that starts another run in another thread and joins it
+cannot deadlock.
+"""
+
+import sys
+import threading
+
+_lock = threading.RLock()
+_MISSING = object()
+
+
+class _Slot:
+    __slots__ = ("baseline", "owners")
+
+    def __init__(self, baseline):
+        self.baseline = baseline
+        self.owners = []
+
+
+_slots = {}
+
+
+def _read(key):
+    kind, name = key
+    if kind == "module":
+        return sys.modules.get(name, _MISSING)
+    argv = getattr(sys, "argv", None)
+    return argv[0] if argv else _MISSING
+
+
+def _write(key, value):
+    kind, name = key
+    if kind == "module":
+        if value is _MISSING:
+            sys.modules.pop(name, None)
+        else:
+            sys.modules[name] = value
+        return
+    argv = getattr(sys, "argv", None)
+    if argv is None:
+        # An embedded interpreter may have no sys.argv at all: python
+        # always gives a program one, so make one for the run.
+        if value is not _MISSING:
+            sys.argv = [value]
+    elif value is _MISSING:
+        if argv:
+            del argv[0]
+    elif argv:
+        argv[0] = value
+    else:
+        argv.append(value)
+
+
+class Override:
+    """Install *value* in a ``sys`` slot for the duration of a ``with``."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self, key, value):
+        self.key = key
+        self.value = value
+
+    def __enter__(self):
+        with _lock:
+            slot = _slots.get(self.key)
+            if slot is None:
+                slot = _slots[self.key] = _Slot(_read(self.key))
+            slot.owners.append(self)
+            _write(self.key, self.value)
+        return self
+
+    def __exit__(self, *exc_info):
+        with _lock:
+            slot = _slots[self.key]
+            newest = slot.owners[-1] is self
+            slot.owners.remove(self)
+            if not slot.owners:
+                del _slots[self.key]
+                _write(self.key, slot.baseline)
+            elif newest:
+                # An older run is still going: give it back its own value.
+                _write(self.key, slot.owners[-1].value)
+
+
+def argv0(value):
+    """Override ``sys.argv[0]``."""
+    return Override(("argv0", None), value)
+
+
+def module(name, value):
+    """Override ``sys.modules[name]``."""
+    return Override(("module", name), value)
+
+
+class PathEntry:
+    """Put *entry* first on ``sys.path`` for the duration of a ``with``.
+
+    On exit the first equal entry is removed, as runpy does: equal entries
+    are interchangeable, so each run takes away exactly one.
+    """
+
+    __slots__ = ("entry",)
+
+    def __init__(self, entry):
+        self.entry = entry
+
+    def __enter__(self):
+        with _lock:
+            sys.path.insert(0, self.entry)
+        return self
+
+    def __exit__(self, *exc_info):
+        with _lock:
+            try:
+                sys.path.remove(self.entry)
+            except ValueError:
+                pass  # the target took it away itself
+
+
+class Path0:
+    """Make ``sys.path[0]`` *entry* (or drop it with ``None``), as python's start-up does.
+
+    ``run_main`` replaces the entry the calling tool's own start-up put
+    first; on exit the list is restored to what it was.
+    """
+
+    __slots__ = ("entry", "_saved")
+
+    def __init__(self, entry):
+        self.entry = entry
+        self._saved = None
+
+    def __enter__(self):
+        with _lock:
+            self._saved = list(sys.path)
+            if sys.path:
+                del sys.path[0]
+            if self.entry is not None:
+                sys.path.insert(0, self.entry)
+        return self
+
+    def __exit__(self, *exc_info):
+        with _lock:
+            sys.path[:] = self._saved

@@ -1,0 +1,46 @@
+"""The exceptions runpath_spec raises for its own reasons.
+
+Every class subclasses :class:`ImportError`, so code written against
+:mod:`runpy` (which raises plain ``ImportError``) keeps catching them, and
+every instance carries ``name`` (the module name the target would run as)
+and ``path`` (the file or entry that was being run).  The target's own
+exceptions are never wrapped: they propagate unchanged.
+"""
+
+__all__ = [
+    "RunpathError",
+    "MainNotFoundError",
+    "PycError",
+    "BadMagicError",
+    "BadFlagsError",
+    "TruncatedPycError",
+    "StalePycError",
+]
+
+
+class RunpathError(ImportError):
+    """Root of runpath_spec's own errors: a target that cannot be run."""
+
+
+class MainNotFoundError(RunpathError):
+    """A ``sys.path`` entry (directory or zip file) has no ``__main__``."""
+
+
+class PycError(RunpathError):
+    """A bytecode target that is not valid bytecode for this interpreter."""
+
+
+class BadMagicError(PycError):
+    """The magic number is another CPython release's, or nobody's."""
+
+
+class BadFlagsError(PycError):
+    """The flags field has bits set that PEP 552 reserves."""
+
+
+class TruncatedPycError(PycError, EOFError):
+    """The header is shorter than 16 bytes, or the marshal data is cut short."""
+
+
+class StalePycError(PycError):
+    """The bytecode no longer matches the source it was compiled from."""

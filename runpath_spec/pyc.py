@@ -1,0 +1,281 @@
+"""The ``.pyc`` header (PEP 552) as pure functions: bytes in, facts or errors out.
+
+Since CPython 3.7 a compiled file starts with a 16-byte header::
+
+    offset  size  field
+    0       4     magic number: a 2-byte little-endian release number + b"\\r\\n"
+    4       4     flags (little-endian); bit 0: hash-based, bit 1: check source
+    8       8     flags bit 0 clear: source mtime (4) and source size (4)
+                  flags bit 0 set:   SipHash of the source (8 bytes)
+
+followed by a :mod:`marshal`-ed code object.  Nothing here opens a file:
+every function takes the bytes (and, for validation, facts about the
+source) and either returns or raises one of :mod:`runpath_spec.errors`'
+:class:`~runpath_spec.errors.PycError` classes, each carrying ``name`` and
+``path`` -- the shape of importlib's ``_classify_pyc`` family.
+"""
+
+import _imp
+import marshal
+import sys
+from dataclasses import dataclass
+from importlib.util import MAGIC_NUMBER, source_hash as _source_hash
+from typing import Optional, Union
+
+from .errors import (BadFlagsError, BadMagicError, PycError, StalePycError,
+                     TruncatedPycError)
+
+__all__ = [
+    "HEADER_SIZE",
+    "FLAG_HASH_BASED",
+    "FLAG_CHECK_SOURCE",
+    "RESERVED_FLAGS",
+    "MAGIC_NUMBER",
+    "PycHeader",
+    "read_header",
+    "classify_pyc",
+    "magic_to_int",
+    "python_version_for_magic",
+    "validate_timestamp",
+    "validate_hash",
+    "hash_check_wanted",
+    "code_from_pyc",
+]
+
+HEADER_SIZE = 16
+#: Flags bit 0: the header holds a source hash instead of mtime and size.
+FLAG_HASH_BASED = 0b01
+#: Flags bit 1 (hash-based pycs only): the importer should check the hash.
+FLAG_CHECK_SOURCE = 0b10
+#: Every other bit of the flags field is reserved by PEP 552 and must be 0.
+RESERVED_FLAGS = 0xFFFFFFFF & ~(FLAG_HASH_BASED | FLAG_CHECK_SOURCE)
+
+#: The magic numbers each CPython 3.x release line wrote, alpha to final, as
+#: inclusive ranges: the comment table in Lib/importlib/_bootstrap_external.py
+#: (to 3.13) and Include/internal/pycore_magic_number.h (3.14 on).
+_MAGIC_HISTORY = (
+    ("3.0", ((3000, 3000), (3010, 3010), (3020, 3020), (3030, 3030),
+             (3040, 3040), (3050, 3050), (3060, 3061), (3071, 3071),
+             (3081, 3081), (3091, 3091), (3101, 3101), (3103, 3103),
+             (3111, 3111), (3131, 3131))),
+    ("3.1", ((3141, 3141), (3151, 3151))),
+    ("3.2", ((3160, 3160), (3170, 3170), (3180, 3180))),
+    ("3.3", ((3190, 3190), (3200, 3200), (3210, 3210), (3220, 3220),
+             (3230, 3230))),
+    ("3.4", ((3250, 3250), (3260, 3260), (3270, 3270), (3280, 3280),
+             (3290, 3290), (3300, 3300), (3310, 3310))),
+    ("3.5", ((3320, 3320), (3330, 3330), (3340, 3340), (3350, 3351))),
+    ("3.6", ((3360, 3361), (3370, 3373), (3375, 3379))),
+    ("3.7", ((3390, 3394),)),
+    ("3.8", ((3400, 3401), (3410, 3413))),
+    ("3.9", ((3420, 3425),)),
+    ("3.10", ((3430, 3439),)),
+    ("3.11", ((3450, 3495),)),
+    ("3.12", ((3500, 3531),)),
+    ("3.13", ((3550, 3571),)),
+    ("3.14", ((3600, 3627),)),
+    ("3.15", ((3650, 3657),)),
+)
+
+_KINDS = {
+    0: "timestamp",
+    FLAG_HASH_BASED: "unchecked-hash",
+    FLAG_HASH_BASED | FLAG_CHECK_SOURCE: "checked-hash",
+}
+
+
+@dataclass(frozen=True)
+class PycHeader:
+    """The decoded 16-byte header of a CPython 3.7+ ``.pyc`` file."""
+
+    magic: bytes
+    flags: int
+    kind: str
+    mtime: Optional[int] = None
+    source_size: Optional[int] = None
+    source_hash: Optional[bytes] = None
+
+    @property
+    def magic_int(self) -> Optional[int]:
+        """The release number inside the magic, or ``None`` if it is not one."""
+        return magic_to_int(self.magic)
+
+    @property
+    def python_version(self) -> Optional[str]:
+        """The CPython ``X.Y`` that writes this magic number, if any."""
+        return python_version_for_magic(self.magic)
+
+
+def magic_to_int(magic: Union[bytes, int]) -> Optional[int]:
+    """The 16-bit release number of a 4-byte magic, or ``None`` if malformed."""
+    if isinstance(magic, int):
+        return magic if 0 <= magic <= 0xFFFF else None
+    magic = bytes(magic)
+    if len(magic) != 4 or magic[2:] != b"\r\n":
+        return None
+    return int.from_bytes(magic[:2], "little")
+
+
+def python_version_for_magic(magic: Union[bytes, int]) -> Optional[str]:
+    """The CPython ``X.Y`` whose compiler writes *magic* (bytes or int).
+
+    ``None`` for a number that no CPython 3 release line ever used.
+    """
+    number = magic_to_int(magic)
+    if number is None:
+        return None
+    for version, ranges in _MAGIC_HISTORY:
+        for low, high in ranges:
+            if low <= number <= high:
+                return version
+    return None
+
+
+def _running() -> str:
+    return "this is Python {}.{} (magic {})".format(
+        sys.version_info[0], sys.version_info[1], magic_to_int(MAGIC_NUMBER))
+
+
+def _describe_magic(magic: bytes) -> str:
+    number = magic_to_int(magic)
+    if number is None:
+        return "does not start with a Python magic number (found {!r})".format(
+            magic)
+    version = python_version_for_magic(number)
+    if version is None:
+        return ("has magic number {}, which belongs to no Python release"
+                .format(number))
+    return "was compiled by Python {} (magic {})".format(version, number)
+
+
+def read_header(data: bytes, *, name: Optional[str] = None,
+                path: Optional[str] = None) -> PycHeader:
+    """Parse the first 16 bytes of *data* as a PEP 552 header.
+
+    The magic number is decoded, not judged (see :func:`classify_pyc`), so a
+    header written by another 3.7+ release can be inspected.  Raises
+    :class:`TruncatedPycError` when *data* is shorter than 16 bytes and
+    :class:`BadFlagsError` when a reserved flag bit is set.
+    """
+    where = path if path is not None else name
+    if len(data) < HEADER_SIZE:
+        raise TruncatedPycError(
+            "{!r} is truncated: expected a 16-byte pyc header, got {} bytes"
+            .format(where, len(data)), name=name, path=path)
+    magic = bytes(data[:4])
+    flags = int.from_bytes(data[4:8], "little")
+    if flags & RESERVED_FLAGS:
+        raise BadFlagsError(
+            "{!r} has invalid pyc flags {:#010x}: expected only bits 0 and 1 "
+            "(PEP 552 reserves {:#010x})".format(
+                where, flags, flags & RESERVED_FLAGS), name=name, path=path)
+    if flags & FLAG_HASH_BASED:
+        return PycHeader(magic, flags, _KINDS[flags], None, None,
+                         bytes(data[8:16]))
+    if flags & FLAG_CHECK_SOURCE:
+        raise BadFlagsError(
+            "{!r} has invalid pyc flags {:#010x}: the check-source bit is only "
+            "valid with the hash-based bit".format(where, flags),
+            name=name, path=path)
+    return PycHeader(magic, flags, "timestamp",
+                     int.from_bytes(data[8:12], "little"),
+                     int.from_bytes(data[12:16], "little"), None)
+
+
+def classify_pyc(data: bytes, *, name: Optional[str] = None,
+                 path: Optional[str] = None) -> PycHeader:
+    """:func:`read_header`, after checking the magic is this interpreter's.
+
+    Raises :class:`BadMagicError` naming the release that wrote the file.
+    """
+    where = path if path is not None else name
+    if len(data) >= 4 and bytes(data[:4]) != MAGIC_NUMBER:
+        raise BadMagicError("bad magic number: {!r} {}; {}".format(
+            where, _describe_magic(bytes(data[:4])), _running()),
+            name=name, path=path)
+    if len(data) < 4:
+        raise TruncatedPycError(
+            "{!r} is truncated: expected a 16-byte pyc header, got {} bytes"
+            .format(where, len(data)), name=name, path=path)
+    return read_header(data, name=name, path=path)
+
+
+def validate_timestamp(header: PycHeader, source_mtime: float,
+                       source_size: int, *, name: Optional[str] = None,
+                       path: Optional[str] = None) -> None:
+    """Raise :class:`StalePycError` if a timestamp pyc no longer matches.
+
+    *source_mtime* and *source_size* are the source's ``st_mtime`` and
+    ``st_size``; both are compared modulo 2**32, as the import system does.
+    """
+    where = path if path is not None else name
+    if header.kind != "timestamp":
+        raise ValueError("expected a timestamp pyc header, got a {} one"
+                         .format(header.kind))
+    if header.mtime != (int(source_mtime) & 0xFFFFFFFF):
+        raise StalePycError(
+            "{!r} is stale: compiled from a source with mtime {}, the source "
+            "now has mtime {}".format(where, header.mtime, int(source_mtime)),
+            name=name, path=path)
+    if header.source_size != (source_size & 0xFFFFFFFF):
+        raise StalePycError(
+            "{!r} is stale: compiled from a source of {} bytes, the source now "
+            "has {} bytes".format(where, header.source_size, source_size),
+            name=name, path=path)
+
+
+def validate_hash(header: PycHeader, source_bytes: bytes, *,
+                  name: Optional[str] = None,
+                  path: Optional[str] = None) -> None:
+    """Raise :class:`StalePycError` if a hash-based pyc's hash is not the source's."""
+    where = path if path is not None else name
+    if header.source_hash is None:
+        raise ValueError("expected a hash-based pyc header, got a {} one"
+                         .format(header.kind))
+    actual = _source_hash(source_bytes)
+    if header.source_hash != actual:
+        raise StalePycError(
+            "{!r} is stale: its source hash is {}, the source now hashes to {}"
+            .format(where, header.source_hash.hex(), actual.hex()),
+            name=name, path=path)
+
+
+def hash_check_wanted(header: PycHeader, mode: Optional[str] = None) -> bool:
+    """Whether the import system would check this hash-based pyc's source.
+
+    *mode* is ``--check-hash-based-pycs``: ``"default"`` checks only
+    checked-hash pycs, ``"always"`` every hash-based pyc, ``"never"`` none.
+    ``None`` means the running interpreter's setting.
+    """
+    if mode is None:
+        mode = _imp.check_hash_based_pycs
+    if header.kind == "timestamp" or mode == "never":
+        return False
+    return mode == "always" or header.kind == "checked-hash"
+
+
+def code_from_pyc(data: bytes, *, name: Optional[str] = None,
+                  path: Optional[str] = None):
+    """Validate *data* as this interpreter's bytecode and return its code object.
+
+    Every defect is a :class:`~runpath_spec.errors.PycError` naming *path*:
+    bad magic or flags, a header or marshal body cut short
+    (:class:`TruncatedPycError`, also an :class:`EOFError`), a corrupt body,
+    or a marshalled object that is not a code object.
+    """
+    classify_pyc(data, name=name, path=path)
+    where = path if path is not None else name
+    try:
+        code = marshal.loads(memoryview(data)[HEADER_SIZE:])
+    except EOFError as exc:
+        raise TruncatedPycError(
+            "{!r} is truncated: its marshal data ends early ({})".format(
+                where, exc), name=name, path=path) from exc
+    except (ValueError, TypeError) as exc:
+        raise PycError("{!r} has corrupt marshal data: {}".format(where, exc),
+                       name=name, path=path) from exc
+    if not isinstance(code, type(code_from_pyc.__code__)):
+        raise PycError(
+            "{!r} does not hold a code object: expected code, got {}".format(
+                where, type(code).__name__), name=name, path=path)
+    return code

@@ -1,0 +1,171 @@
+"""Targets built in tmp_path, one factory per kind, shared by every suite."""
+
+import importlib
+import os
+import py_compile
+import sys
+import zipfile
+
+import pytest
+
+#: A target body that records what it saw while it ran.
+PROBE = '''\
+import sys
+seen_argv0 = sys.argv[0] if sys.argv else None
+seen_path0 = sys.path[0] if sys.path else None
+_mod = sys.modules.get(__name__)
+seen_registered = _mod is not None and getattr(_mod, "__dict__", None) is globals()
+seen_main_present = "__main__" in sys.modules
+del _mod
+'''
+
+#: Kinds of path target, each a function (directory, body) -> path as str.
+PATH_KINDS = ("script", "suffixless", "pyc", "pyc_named_source", "directory",
+              "directory_pyc", "zip", "pyz", "zip_subdir", "zip_pyc")
+
+
+def _write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def compile_pyc(source_path, pyc_path, invalidation_mode=None):
+    """Compile with py_compile (unaffected by PYTHONDONTWRITEBYTECODE)."""
+    kwargs = {}
+    if invalidation_mode is not None:
+        kwargs["invalidation_mode"] = invalidation_mode
+    py_compile.compile(source_path, cfile=pyc_path, doraise=True, **kwargs)
+    return pyc_path
+
+
+def make_zip(zip_path, members, prefix=b""):
+    """*members* maps archive names to text or bytes."""
+    with zipfile.ZipFile(zip_path, "w") as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    if prefix:
+        with open(zip_path, "rb") as f:
+            data = f.read()
+        with open(zip_path, "wb") as f:
+            f.write(prefix + data)
+    return zip_path
+
+
+def _pyc_bytes(tmp, body):
+    src = _write(os.path.join(tmp, "_src", "m.py"), body)
+    pyc = compile_pyc(src, os.path.join(tmp, "_src", "m.pyc"))
+    with open(pyc, "rb") as f:
+        return f.read()
+
+
+def make_path_target(kind, tmp, body=PROBE, helper="VALUE = 42\n"):
+    """Build a target of *kind* under *tmp*; return its path (str).
+
+    Entries (directory, zip) also hold a ``helper`` module beside
+    ``__main__`` so a body can import it.
+    """
+    tmp = str(tmp)
+    if kind == "script":
+        return _write(os.path.join(tmp, "target.py"), body)
+    if kind == "suffixless":
+        return _write(os.path.join(tmp, "target"), body)
+    if kind == "pyc":
+        src = _write(os.path.join(tmp, "target_src.py"), body)
+        return compile_pyc(src, os.path.join(tmp, "target.pyc"))
+    if kind == "pyc_named_source":
+        return _write(os.path.join(tmp, "target.pyc"), body)
+    if kind == "directory":
+        d = os.path.join(tmp, "app")
+        _write(os.path.join(d, "helper.py"), helper)
+        _write(os.path.join(d, "__main__.py"), body)
+        return d
+    if kind == "directory_pyc":
+        d = os.path.join(tmp, "app")
+        _write(os.path.join(d, "helper.py"), helper)
+        with open(os.path.join(d, "__main__.pyc"), "wb") as f:
+            f.write(_pyc_bytes(tmp, body))
+        return d
+    if kind in ("zip", "pyz"):
+        return make_zip(os.path.join(tmp, "app." + kind),
+                        {"__main__.py": body, "helper.py": helper})
+    if kind == "zip_subdir":
+        z = make_zip(os.path.join(tmp, "app.zip"),
+                     {"sub/__main__.py": body, "sub/helper.py": helper})
+        return os.path.join(z, "sub")
+    if kind == "zip_pyc":
+        return make_zip(os.path.join(tmp, "app.zip"),
+                        {"__main__.pyc": _pyc_bytes(tmp, body),
+                         "helper.py": helper})
+    raise ValueError(kind)
+
+
+@pytest.fixture
+def path_target(tmp_path):
+    """``path_target(kind, body=PROBE)`` -> path of a fresh target."""
+    def make(kind, body=PROBE, **kw):
+        return make_path_target(kind, tmp_path, body, **kw)
+    return make
+
+
+@pytest.fixture
+def sys_snapshot():
+    """Assert that ``sys.argv``, ``sys.path`` and ``sys.modules`` are restored."""
+    argv, path = list(sys.argv), list(sys.path)
+    modules = dict(sys.modules)
+    main = sys.modules.get("__main__")
+
+    def check(ignore_modules=()):
+        assert sys.argv == argv
+        assert sys.path == path
+        added = set(sys.modules) - set(modules) - set(ignore_modules)
+        removed = set(modules) - set(sys.modules)
+        assert not added, "modules left behind: %r" % sorted(added)
+        assert not removed, "modules removed: %r" % sorted(removed)
+        changed = [k for k in modules if k in sys.modules
+                   and sys.modules[k] is not modules[k]]
+        assert not changed, "modules replaced: %r" % changed
+        assert sys.modules.get("__main__") is main
+    return check
+
+
+@pytest.fixture
+def module_tree(tmp_path, monkeypatch):
+    """A uniquely named package tree on sys.path; yields its top-level name.
+
+    Everything it imports is removed from sys.modules afterwards.
+    """
+    import uuid
+    top = "rps_" + uuid.uuid4().hex[:10]
+    root = tmp_path / "modroot"
+    base = root / top
+    files = {
+        "__init__.py": "",
+        "__main__.py": PROBE + "kind = 'pkg-main'\n",
+        "mod.py": PROBE + "kind = 'mod'\n",
+        "sub/__init__.py": "",
+        "sub/__main__.py": PROBE + "from . import mod as sibling\n",
+        "sub/mod.py": PROBE + "kind = 'sub-mod'\n",
+        "nomain/__init__.py": "",
+        "nomain/other.py": "",
+        "ns/inner.py": "",
+        "raising/__init__.py": "",
+        "raising/__main__.py": "raise KeyError('from target')\n",
+        "exits/__init__.py": "",
+        "exits/__main__.py": "import sys\nsys.exit(3)\n",
+        "pkgerr/__init__.py": "raise ValueError('broken package')\n",
+        "syntaxerr.py": "def (:\n",
+    }
+    for rel, text in files.items():
+        _write(str(base / rel), text)
+    # A sourceless module: a legacy .pyc with no .py beside it.
+    _write(str(base / "_srcs" / "compiled.py"), PROBE + "kind = 'compiled'\n")
+    compile_pyc(str(base / "_srcs" / "compiled.py"), str(base / "compiled.pyc"))
+    monkeypatch.syspath_prepend(str(root))
+    importlib.invalidate_caches()
+    before = set(sys.modules)
+    yield top
+    for name in set(sys.modules) - before:
+        if name == top or name.startswith(top + "."):
+            del sys.modules[name]
