@@ -1,0 +1,88 @@
+"""Acceptance: CPython's own runpy suites pass with runpath_spec.compat as runpy.
+
+A scratch virtual environment gets a ``.pth`` file that puts the project
+on ``sys.path`` and installs ``runpath_spec.compat`` as ``sys.modules
+["runpy"]`` at interpreter start-up; then the running interpreter's
+``test.test_runpy`` and ``test.test_cmd_line_script`` run in it, less the
+two exempt tests (see cpython_suite_driver.py).
+"""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import runpath_spec
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(
+    runpath_spec.__file__)))
+
+
+def _has_test_package():
+    try:
+        import test.test_runpy  # noqa: F401
+        import test.test_cmd_line_script  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def standin_python(tmp_path_factory):
+    """A scratch venv's python with runpath_spec.compat installed as runpy."""
+    if not _has_test_package():
+        pytest.skip("this interpreter has no CPython 'test' package")
+    venv = tmp_path_factory.mktemp("standin") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)],
+                   check=True)
+    python = str(venv / "bin" / "python")
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()"
+         "['purelib'])"], check=True, stdout=subprocess.PIPE,
+        universal_newlines=True).stdout.strip()
+    with open(os.path.join(purelib, "runpath_spec_as_runpy.pth"), "w") as f:
+        f.write(PROJECT + "\n")
+        f.write("import runpath_spec.compat, sys; "
+                "sys.modules['runpy'] = runpath_spec.compat\n")
+    return python
+
+
+def _run(python, *args, cwd=None, env=None):
+    return subprocess.run([python] + list(args), cwd=cwd, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=600)
+
+
+@pytest.mark.slow
+def test_interpreter_runs_dash_m_and_entries_through_the_standin(
+        standin_python, tmp_path):
+    """python -m, python dir/ and python app.zip reach runpath_spec.compat."""
+    (tmp_path / "probe_mod.py").write_text(
+        "import sys; print(sys.modules['runpy'].__name__)\n")
+    out = _run(standin_python, "-m", "probe_mod", cwd=str(tmp_path))
+    assert out.stdout.strip() == "runpath_spec.compat", out.stderr
+    # gh-75221 at interpreter level: a directory without __main__ must not
+    # run the __main__.py that PYTHONPATH puts later on sys.path.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "__main__.py").write_text("print('hijacked')\n")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(elsewhere))
+    out = _run(standin_python, str(empty), env=env)
+    assert "hijacked" not in out.stdout
+    assert out.returncode == 1
+    assert "can't find '__main__' module in %r" % str(empty) in out.stderr
+
+
+@pytest.mark.slow
+def test_cpython_runpy_suites_pass_with_the_standin(standin_python):
+    out = _run(standin_python, os.path.join(HERE, "cpython_suite_driver.py"),
+               cwd=HERE)
+    tail = textwrap.indent("\n".join((out.stdout + out.stderr).splitlines()
+                                     [-60:]), "    ")
+    assert out.returncode == 0, tail
+    assert "SUITES" in out.stdout and " 0 failures, 0 errors" in out.stdout, tail
