@@ -131,9 +131,10 @@ def _looks_like_zip(tail):
 
 def _is_foreign_bytecode(data):
     """Another CPython release's magic number, followed by binary data."""
+    if data[2:4] != b"\r\n" or b"\0" not in data[4:]:
+        return False
     from .pyc import python_version_for_magic
-    return (data[2:4] == b"\r\n" and b"\0" in data[4:]
-            and python_version_for_magic(data[:4]) is not None)
+    return python_version_for_magic(data[:4]) is not None
 
 
 def _is_decodable_source(data):
@@ -342,8 +343,10 @@ def module_details(mod_name, error=ImportError):
         except error as e:
             if mod_name not in sys.modules:
                 raise  # No module loaded; being a package is irrelevant
-            raise _error(error, ("%s; %r is a package and cannot " +
-                                 "be directly executed") % (e, mod_name),
+            what = ("a namespace package" if spec.origin is None
+                    else "a package")
+            raise _error(error, ("%s; %r is %s and cannot " +
+                                 "be directly executed") % (e, mod_name, what),
                          name=mod_name, path=spec.origin)
     loader = spec.loader
     if loader is None:
