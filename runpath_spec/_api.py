@@ -6,6 +6,7 @@ import sys
 from . import _sysstate
 from ._executor import PROFILES, execute
 from ._finders import _find_path, module_details
+from ._loaders import code_for_spec
 
 __all__ = ["run_path", "run_module"]
 
@@ -27,7 +28,8 @@ def _code_filename(path_name, profile):
 
 
 def run_path(path_name, init_globals=None, run_name=None, *,
-             profile="runpy", module=None, keep_module=False):
+             profile="runpy", module=None, keep_module=False,
+             check_source=False):
     """Execute the code at *path_name* and return its globals.
 
     A drop-in for :func:`runpy.run_path`: *path_name* is a script (any
@@ -37,7 +39,9 @@ def run_path(path_name, init_globals=None, run_name=None, *,
     running interpreter's runpy gives.  ``profile="spec"`` or
     ``"python"`` give the other conventions; ``keep_module=True`` leaves
     the module in ``sys.modules`` (so objects from the target pickle);
-    ``module=`` runs the code in a module object you give.
+    ``module=`` runs the code in a module object you give;
+    ``check_source=True`` refuses a pyc whose source has changed
+    (:class:`~runpath_spec.StalePycError`).
 
     Differs from runpy where runpy is wrong: a directory or zip without
     ``__main__`` raises :class:`~runpath_spec.MainNotFoundError` instead of
@@ -49,7 +53,8 @@ def run_path(path_name, init_globals=None, run_name=None, *,
     if run_name is None:
         run_name = "<run_path>"
     target = _find_path(path_name, run_name,
-                        code_filename=_code_filename(path_name, profile))
+                        code_filename=_code_filename(path_name, profile),
+                        check_source=check_source)
     spec = target.spec
     shown = os.fsdecode(path_name) if _FSDECODED_PATHS else path_name
     if target.entry is None:
@@ -61,7 +66,7 @@ def run_path(path_name, init_globals=None, run_name=None, *,
     # A directory or zip is a sys.path entry while its __main__ runs, so
     # that the modules beside __main__ import.
     with _sysstate.PathEntry(target.entry):
-        code = spec.loader.get_code(spec.name)
+        code = code_for_spec(spec)
         pkg_name = run_name.rpartition(".")[0] if profile == "runpy" else None
         return execute(spec, code, run_name=run_name,
                        init_globals=init_globals, profile=profile,

@@ -208,7 +208,8 @@ def exec_spec(spec, *, run_name=None, init_globals=None, profile="spec",
             "cannot execute spec {!r}: expected a loader with get_code(), "
             "got {!r}".format(spec.name, loader), name=spec.name,
             path=spec.origin)
-    code = loader.get_code(spec.name)
+    from ._loaders import code_for_spec
+    code = code_for_spec(spec)
     if code is None:
         from .errors import RunpathError
         raise RunpathError("no code object available for {!r}".format(

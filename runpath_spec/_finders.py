@@ -21,7 +21,7 @@ import sys
 from importlib.machinery import ModuleSpec
 from importlib.util import MAGIC_NUMBER
 
-from ._loaders import BytecodeScriptLoader, SourceScriptLoader
+from ._loaders import BytecodeScriptLoader, SourceScriptLoader, code_for_spec
 from .errors import MainNotFoundError, PycError, RunpathError
 
 __all__ = ["spec_from_path", "spec_from_module", "ScriptState"]
@@ -103,24 +103,58 @@ def _zip_hooks():
 
 def _main_spec(finder, entry):
     """Find ``__main__`` with *finder* alone, or raise MainNotFoundError."""
-    find_spec = getattr(finder, "find_spec", None)
-    if find_spec is not None:
-        spec = find_spec("__main__")
-    else:  # zipimporter before 3.10 speaks only the PEP 302 protocol
-        from importlib.util import spec_from_loader
-        loader = finder.find_module("__main__")
-        spec = None if loader is None else spec_from_loader("__main__",
-                                                            loader)
+    try:
+        spec = _find_main_spec(finder)
+    except (ImportError, EOFError, ValueError, TypeError) as exc:
+        # zipimporter (before 3.10) loads the code to name the file, and a
+        # bad __main__.pyc fails there: say what is wrong with it.
+        _diagnose_zip_main_pyc(finder)
+        raise MainNotFoundError(
+            "can't find '__main__' module in {!r}: {}".format(entry, exc),
+            name="__main__", path=entry) from exc
     if spec is None or spec.loader is None:
         raise MainNotFoundError(
             "can't find '__main__' module in {!r}".format(entry),
             name="__main__", path=entry)
+    archive = getattr(finder, "archive", None)
+    if archive is not None and not (spec.origin or "").startswith(archive):
+        # zipimporter could not load the code to name its file
+        # (origin "<unknown>"): a bad __main__.pyc.
+        _diagnose_zip_main_pyc(finder)
+        raise MainNotFoundError(
+            "can't find '__main__' module in {!r}: its code cannot be "
+            "loaded".format(entry), name="__main__", path=entry)
     if spec.submodule_search_locations is not None:
         raise MainNotFoundError(
             "can't find '__main__' module in {!r}: '__main__' there is a "
             "package, expected a module".format(entry),
             name="__main__", path=entry)
     return spec
+
+
+def _find_main_spec(finder):
+    find_spec = getattr(finder, "find_spec", None)
+    if find_spec is not None:
+        return find_spec("__main__")
+    # zipimporter before 3.10 speaks only the PEP 302 protocol.
+    from importlib.util import spec_from_loader
+    loader = finder.find_module("__main__")
+    return None if loader is None else spec_from_loader("__main__", loader)
+
+
+def _diagnose_zip_main_pyc(finder):
+    """Raise the PycError of a zip's own ``__main__.pyc``, if it has one."""
+    archive = getattr(finder, "archive", None)
+    if archive is None:
+        return
+    path = os.path.join(archive, getattr(finder, "prefix", ""),
+                        "__main__.pyc")
+    try:
+        data = finder.get_data(path)
+    except OSError:
+        return
+    from .pyc import code_from_pyc
+    code_from_pyc(data, name="__main__", path=path)
 
 
 # -- plain files -------------------------------------------------------------
@@ -153,6 +187,13 @@ def _classify_file(data, fspath):
     if data[:4] == MAGIC_NUMBER:
         return "bytecode"
     named_bytecode = fspath.lower().endswith(_BYTECODE_SUFFIXES)
+    if named_bytecode and MAGIC_NUMBER.startswith(data):
+        # An empty or cut-off pyc (python itself refuses it, and runpy would
+        # run an empty file as empty source).
+        from .errors import TruncatedPycError
+        raise TruncatedPycError(
+            "{!r} is truncated: expected a 16-byte pyc header, got {} "
+            "bytes".format(fspath, len(data)), path=fspath)
     if _is_foreign_bytecode(data) or (named_bytecode
                                       and not _is_decodable_source(data)):
         # Compiling another release's bytecode as text can only fail, and
@@ -197,7 +238,8 @@ def _read_target(fspath):
     return data, None
 
 
-def _find_path(path_name, name="__main__", code_filename=None):
+def _find_path(path_name, name="__main__", code_filename=None,
+               check_source=False):
     """The :class:`PathTarget` for *path_name* (see the module docstring)."""
     fspath = os.fsdecode(path_name)
     hooks = sys.path_hooks
@@ -232,7 +274,8 @@ def _find_path(path_name, name="__main__", code_filename=None):
     origin = os.path.abspath(fspath)
     display = fspath if code_filename is None else code_filename
     if kind == "bytecode":
-        loader = BytecodeScriptLoader(name, origin, data, display)
+        loader = BytecodeScriptLoader(name, origin, data, display,
+                                      check_source=check_source)
     else:
         loader = SourceScriptLoader(name, origin, data, display)
     spec = ModuleSpec(name, loader, origin=origin,
@@ -243,7 +286,7 @@ def _find_path(path_name, name="__main__", code_filename=None):
     return PathTarget(kind, spec)
 
 
-def spec_from_path(path, name="__main__"):
+def spec_from_path(path, name="__main__", *, check_source=False):
     """The spec that running *path* would execute, without running it.
 
     *path* is a ``str``, ``bytes`` or ``os.PathLike``: a script (any
@@ -255,12 +298,21 @@ def spec_from_path(path, name="__main__"):
     already read (a FIFO is read exactly once).  For an entry it is the
     spec that entry's own finder gives ``__main__``.
 
-    Raises :class:`OSError` for a path that cannot be read,
+    A file is bytecode when its first four bytes are this interpreter's
+    magic number, whatever its name; a ``.pyc``/``.pyo`` file that is
+    neither that nor decodable source, or any file that starts with
+    another CPython release's magic number, raises
+    :class:`~runpath_spec.PycError` (:class:`~runpath_spec.BadMagicError`,
+    :class:`~runpath_spec.TruncatedPycError`...) instead of being
+    compiled as text.  With *check_source*, the bytecode is checked
+    against its source when that can be found, and a stale pyc raises
+    :class:`~runpath_spec.StalePycError` when its code is asked for.
+
+    Raises :class:`OSError` for a path that cannot be read and
     :class:`~runpath_spec.MainNotFoundError` for an entry without
-    ``__main__``, and :class:`~runpath_spec.PycError` for bytecode of
-    another Python release.
+    ``__main__``.
     """
-    return _find_path(path, name).spec
+    return _find_path(path, name, check_source=check_source).spec
 
 
 # -- module names ------------------------------------------------------------
@@ -353,7 +405,7 @@ def module_details(mod_name, error=ImportError):
         raise _error(error, "%r is a namespace package and cannot be executed"
                      % mod_name, name=mod_name)
     try:
-        code = loader.get_code(mod_name)
+        code = code_for_spec(spec)
     except PycError as e:
         raise e if isinstance(e, error) else _error(error, format(e)) from e
     except ImportError as e:

@@ -9,9 +9,11 @@ Neither writes bytecode.
 
 import io
 import os
+import sys
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 
-__all__ = ["SourceScriptLoader", "BytecodeScriptLoader", "read_file"]
+__all__ = ["SourceScriptLoader", "BytecodeScriptLoader", "read_file",
+           "code_for_spec"]
 
 
 def read_file(path):
@@ -65,12 +67,83 @@ class SourceScriptLoader(_ReadOnce, SourceFileLoader):
 
 
 class BytecodeScriptLoader(_ReadOnce, SourcelessFileLoader):
-    """A compiled file, validated with :func:`runpath_spec.pyc.code_from_pyc`."""
+    """A compiled file, validated with :func:`runpath_spec.pyc.code_from_pyc`.
+
+    With *check_source*, a pyc whose source can be found -- a PEP 3147
+    ``__pycache__/name.tag.pyc`` maps back to ``name.py``, a legacy
+    ``name.pyc`` has ``name.py`` beside it -- is checked against it as the
+    import system would (mtime and size, or the source hash as
+    ``--check-hash-based-pycs`` says) and raises
+    :class:`~runpath_spec.StalePycError` when it no longer matches.
+    """
+
+    def __init__(self, fullname, path, data=None, code_filename=None,
+                 check_source=False):
+        super().__init__(fullname, path, data, code_filename)
+        self.check_source = check_source
+
+    def source_path(self):
+        """The source this pyc was compiled from, if it can be found."""
+        from importlib.util import source_from_cache
+        try:
+            candidate = source_from_cache(self.path)
+        except ValueError:  # not a PEP 3147 path: try name.py beside it
+            candidate = os.path.splitext(self.path)[0] + ".py"
+        return candidate if os.path.isfile(candidate) else None
 
     def get_code(self, fullname):
-        from .pyc import code_from_pyc
-        return code_from_pyc(self.get_data(self.path), name=fullname,
-                             path=self.code_filename)
+        from . import pyc
+        data = self.get_data(self.path)
+        header = pyc.classify_pyc(data, name=fullname,
+                                  path=self.code_filename)
+        source = self.source_path() if self.check_source else None
+        if source is not None:
+            where = dict(name=fullname, path=self.code_filename)
+            if header.kind == "timestamp":
+                st = os.stat(source)
+                pyc.validate_timestamp(header, st.st_mtime, st.st_size,
+                                       **where)
+            elif pyc.hash_check_wanted(header):
+                pyc.validate_hash(header, read_file(source), **where)
+        return pyc.code_from_pyc(data, name=fullname,
+                                 path=self.code_filename)
 
     def get_source(self, fullname):
         return None
+
+
+def _standalone_pyc_in_zip(loader, origin):
+    """True if a zip's ``X.pyc`` has no ``X.py`` beside it in the archive.
+
+    With a source beside it, zipimporter's own rules apply (a stale pyc
+    falls back to the source), so it is left to zipimporter.
+    """
+    try:
+        loader.get_data(origin[:-1])
+    except OSError:
+        return True
+    return False
+
+
+def code_for_spec(spec):
+    """The code object *spec*'s loader gives, with bytecode validated our way.
+
+    importlib's ``SourcelessFileLoader`` reads a pyc without
+    ``io.open_code`` and reports defects as a bare "bad magic number";
+    zipimporter skips a bad pyc silently and then cannot find the module.
+    Both are read here instead and checked by
+    :func:`runpath_spec.pyc.code_from_pyc`, which says what is wrong.
+    """
+    loader = spec.loader
+    origin = spec.origin
+    if type(loader) is SourcelessFileLoader and origin:
+        from .pyc import code_from_pyc
+        return code_from_pyc(read_file(origin), name=spec.name, path=origin)
+    zipimport = sys.modules.get("zipimport")
+    if (zipimport is not None and isinstance(loader, zipimport.zipimporter)
+            and origin and origin.endswith(".pyc")
+            and _standalone_pyc_in_zip(loader, origin)):
+        from .pyc import code_from_pyc
+        return code_from_pyc(loader.get_data(origin), name=spec.name,
+                             path=origin)
+    return loader.get_code(spec.name)

@@ -29,6 +29,7 @@ import threading
 
 from . import _sysstate
 from ._executor import runpy_attrs
+from ._loaders import code_for_spec
 from ._finders import (_entry_finder, _find_path, _main_spec,
                        module_details as _module_details)
 from .errors import MainNotFoundError, RunpathError
@@ -193,7 +194,7 @@ def _main_details_in(entry, error, finder=None):
                 "can't find '__main__' module in {!r}".format(entry),
                 name="__main__", path=entry)
         spec = _main_spec(finder, entry)
-        code = spec.loader.get_code("__main__")
+        code = code_for_spec(spec)
         if code is None:
             raise RunpathError(
                 "can't find '__main__' module in {!r}: its loader gives no "

@@ -7,6 +7,13 @@ import sys
 import zipfile
 
 import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time (a red run can be replayed); locally
+# hypothesis explores.  Either way nothing is stored in the work tree.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("dev", database=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 #: A target body that records what it saw while it ran.
 PROBE = '''\

@@ -1,0 +1,399 @@
+"""Bytecode targets: PEP 552 header validation and precise diagnostics."""
+
+import glob
+import importlib.util
+import marshal
+import os
+import py_compile
+import re
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import runpath_spec
+from runpath_spec import (BadFlagsError, BadMagicError, PycError,
+                          RunpathError, StalePycError, TruncatedPycError, pyc)
+
+from conftest import compile_pyc, make_zip
+
+MODES = {
+    "timestamp": py_compile.PycInvalidationMode.TIMESTAMP,
+    "checked-hash": py_compile.PycInvalidationMode.CHECKED_HASH,
+    "unchecked-hash": py_compile.PycInvalidationMode.UNCHECKED_HASH,
+}
+MAGIC = importlib.util.MAGIC_NUMBER
+THIS = "%d.%d" % sys.version_info[:2]
+OTHER_RELEASES = {"3.6": 3379, "3.7": 3394, "3.8": 3413, "3.9": 3425,
+                  "3.10": 3439, "3.11": 3495, "3.12": 3531, "3.13": 3571,
+                  "3.14": 3627}
+OTHER_RELEASES.pop(THIS, None)
+PLACES = ("file", "directory", "zip")
+
+
+def good_pyc(tmp_path, mode="timestamp", body="result = 'ran'\n"):
+    src = tmp_path / "target.py"
+    src.write_text(body)
+    return compile_pyc(str(src), str(tmp_path / "target.pyc"),
+                       MODES[mode])
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def place(tmp_path, data, where):
+    """Put pyc *data* where a target would be; return the path to run."""
+    if where == "file":
+        p = tmp_path / "placed.pyc"
+        p.write_bytes(data)
+        return str(p)
+    if where == "directory":
+        d = tmp_path / "placed_dir"
+        d.mkdir()
+        (d / "__main__.pyc").write_bytes(data)
+        return str(d)
+    z = str(tmp_path / "placed.zip")
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("__main__.pyc", data)
+    return z
+
+
+# -- the header ---------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", MODES)
+def test_read_header_of_each_kind(mode, tmp_path):
+    path = good_pyc(tmp_path, mode)
+    header = pyc.read_header(read(path))
+    assert header.magic == MAGIC and header.kind == mode
+    assert header.python_version == THIS
+    assert header.magic_int == int.from_bytes(MAGIC[:2], "little")
+    source = (tmp_path / "target.py").read_bytes()
+    if mode == "timestamp":
+        st = os.stat(str(tmp_path / "target.py"))
+        assert header.flags == 0 and header.source_hash is None
+        assert header.mtime == int(st.st_mtime) & 0xFFFFFFFF
+        assert header.source_size == st.st_size
+    else:
+        assert header.mtime is None and header.source_size is None
+        assert header.source_hash == importlib.util.source_hash(source)
+        assert header.flags == (3 if mode == "checked-hash" else 1)
+
+
+def test_header_is_frozen(tmp_path):
+    header = pyc.read_header(read(good_pyc(tmp_path)))
+    with pytest.raises(AttributeError):
+        header.flags = 5
+
+
+@pytest.mark.parametrize("length", range(17))
+def test_read_header_truncated(length, tmp_path):
+    data = read(good_pyc(tmp_path))[:length]
+    if length == 16:
+        assert pyc.read_header(data).kind == "timestamp"
+        return
+    with pytest.raises(TruncatedPycError) as info:
+        pyc.read_header(data, name="m", path="m.pyc")
+    assert isinstance(info.value, EOFError)
+    assert info.value.name == "m" and info.value.path == "m.pyc"
+    assert "'m.pyc' is truncated" in str(info.value)
+
+
+@pytest.mark.parametrize("bit", range(2, 32))
+def test_each_reserved_flag_bit(bit, tmp_path):
+    data = bytearray(read(good_pyc(tmp_path)))
+    data[4:8] = (1 << bit).to_bytes(4, "little")
+    with pytest.raises(BadFlagsError) as info:
+        pyc.read_header(bytes(data), path="x.pyc")
+    assert "'x.pyc' has invalid pyc flags" in str(info.value)
+
+
+def test_check_source_bit_without_hash_bit_is_invalid(tmp_path):
+    data = bytearray(read(good_pyc(tmp_path)))
+    data[4:8] = (2).to_bytes(4, "little")
+    with pytest.raises(BadFlagsError):
+        pyc.read_header(bytes(data))
+
+
+# -- magic numbers --------------------------------------------------------------
+
+def _interpreters():
+    root = subprocess.run(["pyenv", "root"], stdout=subprocess.PIPE,
+                          universal_newlines=True).stdout.strip() \
+        if _has_pyenv() else ""
+    found = sorted(glob.glob(os.path.join(root, "versions", "3.*", "bin",
+                                          "python"))) if root else []
+    return found or [sys.executable]
+
+
+def _has_pyenv():
+    from shutil import which
+    return which("pyenv") is not None
+
+
+def test_magic_table_agrees_with_every_interpreter_on_the_machine():
+    checked = []
+    for python in _interpreters():
+        out = subprocess.run(
+            [python, "-c", "import sys, importlib.util as u; "
+             "print('%d.%d' % sys.version_info[:2], "
+             "int.from_bytes(u.MAGIC_NUMBER[:2], 'little'), "
+             "u.MAGIC_NUMBER == int.from_bytes(u.MAGIC_NUMBER[:2], 'little')"
+             ".to_bytes(2, 'little') + b'\\r\\n')"],
+            stdout=subprocess.PIPE, universal_newlines=True)
+        if out.returncode:
+            continue
+        version, number, shape = out.stdout.split()
+        assert shape == "True"
+        assert pyc.python_version_for_magic(int(number)) == version
+        checked.append(version)
+    assert THIS in checked
+
+
+def test_magic_table_agrees_with_this_interpreters_history_comment():
+    from importlib import _bootstrap_external
+    try:
+        source = open(_bootstrap_external.__file__, encoding="utf-8").read()
+    except (OSError, TypeError):
+        pytest.skip("importlib._bootstrap_external has no source file here")
+    start = source.find("#     Python 3000:")
+    if start < 0:
+        pytest.skip("no magic-number history comment in this version")
+    block = source[start:source.index("MAGIC_NUMBER = ")]
+    numbers = 0
+    for line in block.splitlines():
+        m = re.match(r"#\s+Python (3000|3\.\d+)\S*\s*:?\s+(\d{4})\b", line)
+        if m:
+            version = "3.0" if m.group(1) == "3000" else m.group(1)
+            assert pyc.python_version_for_magic(int(m.group(2))) == version
+            numbers += 1
+        else:
+            m = re.match(r"#\s{10,}(\d{4})\s", line)  # Python 3000 follow-ups
+            if m:
+                assert pyc.python_version_for_magic(int(m.group(1))) == "3.0"
+                numbers += 1
+    assert numbers > 50
+
+
+@pytest.mark.parametrize("magic, expected", [
+    (3379, "3.6"), ((3379).to_bytes(2, "little") + b"\r\n", "3.6"),
+    (3131, "3.0"), (3627, "3.14"), (3495, "3.11"), (62211, None), (1234, None),
+    (b"abcd", None), (b"\x00", None), (3574, None), (-1, None),
+])
+def test_python_version_for_magic(magic, expected):
+    assert pyc.python_version_for_magic(magic) == expected
+
+
+@pytest.mark.parametrize("where", PLACES)
+@pytest.mark.parametrize("version", sorted(OTHER_RELEASES))
+def test_other_release_magic_names_both_versions(version, where, tmp_path):
+    data = bytearray(read(good_pyc(tmp_path)))
+    data[:2] = OTHER_RELEASES[version].to_bytes(2, "little")
+    target = place(tmp_path, bytes(data), where)
+    with pytest.raises(BadMagicError) as info:
+        runpath_spec.run_path(target)
+    msg = str(info.value)
+    assert msg.startswith("bad magic number: ")
+    assert "was compiled by Python %s (magic %d); this is Python %s (magic %d)" \
+        % (version, OTHER_RELEASES[version], THIS,
+           int.from_bytes(MAGIC[:2], "little")) in msg
+    assert info.value.path is not None and "placed" in info.value.path
+
+
+@pytest.mark.parametrize("where", PLACES)
+@pytest.mark.parametrize("magic", [b"\x39\x30\r\n", b"NOPE"],
+                         ids=["unused-number", "not-a-magic"])
+def test_magic_of_no_release(magic, where, tmp_path):
+    data = magic + read(good_pyc(tmp_path))[4:]
+    with pytest.raises(BadMagicError) as info:
+        runpath_spec.run_path(place(tmp_path, data, where))
+    assert ("belongs to no Python release" in str(info.value)
+            or "does not start with a Python magic number" in str(info.value))
+
+
+def test_other_release_magic_in_a_non_pyc_name_is_still_refused(tmp_path):
+    data = bytearray(read(good_pyc(tmp_path)))
+    data[:2] = (3379).to_bytes(2, "little")
+    p = tmp_path / "old_bytecode.bin"
+    p.write_bytes(bytes(data))
+    with pytest.raises(BadMagicError):
+        runpath_spec.run_path(str(p))
+
+
+# -- the matrix: valid, truncated, flags, in every place ----------------------------
+
+@pytest.mark.parametrize("where", PLACES)
+@pytest.mark.parametrize("mode", MODES)
+def test_valid_pyc_runs_everywhere(mode, where, tmp_path, sys_snapshot):
+    target = place(tmp_path, read(good_pyc(tmp_path, mode)), where)
+    assert runpath_spec.run_path(target)["result"] == "ran"
+    sys_snapshot()
+
+
+@pytest.mark.parametrize("where", PLACES)
+@pytest.mark.parametrize("length", list(range(17)) + ["cut-body"])
+def test_truncated_pyc(length, where, tmp_path, sys_snapshot):
+    data = read(good_pyc(tmp_path))
+    data = data[:-3] if length == "cut-body" else data[:length]
+    with pytest.raises(TruncatedPycError) as info:
+        runpath_spec.run_path(place(tmp_path, data, where))
+    assert isinstance(info.value, EOFError)
+    assert "is truncated" in str(info.value)
+    sys_snapshot()
+
+
+@pytest.mark.parametrize("where", PLACES)
+@pytest.mark.parametrize("bit", [2, 7, 31])
+def test_reserved_flags_everywhere(bit, where, tmp_path):
+    data = bytearray(read(good_pyc(tmp_path)))
+    data[4:8] = (1 << bit).to_bytes(4, "little")
+    with pytest.raises(BadFlagsError):
+        runpath_spec.run_path(place(tmp_path, bytes(data), where))
+
+
+@pytest.mark.parametrize("where", PLACES)
+@pytest.mark.parametrize("body, message", [
+    (marshal.dumps(42), "does not hold a code object: expected code, got int"),
+    (b"\xff\xfe\x00garbage", "has corrupt marshal data"),
+], ids=["not-code", "corrupt"])
+def test_bad_marshal_body(body, message, where, tmp_path):
+    data = read(good_pyc(tmp_path))[:16] + body
+    with pytest.raises(PycError) as info:
+        runpath_spec.run_path(place(tmp_path, data, where))
+    assert message in str(info.value)
+    assert info.value.path is not None
+
+
+def test_sourceless_module_goes_through_the_same_validation(module_tree,
+                                                            tmp_path):
+    spec = importlib.util.find_spec(module_tree + ".compiled")
+    data = bytearray(read(spec.origin))
+    data[:2] = (3379).to_bytes(2, "little")
+    with open(spec.origin, "wb") as f:
+        f.write(bytes(data))
+    with pytest.raises(BadMagicError) as info:
+        runpath_spec.run_module(module_tree + ".compiled")
+    assert "Python 3.6" in str(info.value)
+
+
+def test_zip_pyc_with_source_beside_it_is_left_to_zipimport(tmp_path):
+    data = bytearray(read(good_pyc(tmp_path)))
+    data[:2] = (3379).to_bytes(2, "little")
+    z = make_zip(str(tmp_path / "both.zip"), {
+        "__main__.pyc": bytes(data), "__main__.py": "result = 'source'\n"})
+    assert runpath_spec.run_path(z)["result"] == "source"
+
+
+def test_pyc_named_file_holding_source_runs_as_source(tmp_path):
+    p = tmp_path / "text.pyc"
+    p.write_text("result = 'source'\n")
+    assert runpath_spec.run_path(str(p))["result"] == "source"
+
+
+# -- staleness ------------------------------------------------------------------
+
+def _stale(tmp_path, mode, how, layout="legacy"):
+    src = tmp_path / "target.py"
+    src.write_text("result = 'ran'\n")
+    if layout == "legacy":
+        cfile = str(tmp_path / "target.pyc")
+    else:
+        cfile = importlib.util.cache_from_source(str(src))
+    compile_pyc(str(src), cfile, MODES[mode])
+    if how == "mtime":
+        st = os.stat(str(src))
+        os.utime(str(src), (st.st_atime, st.st_mtime + 10))
+    elif how == "size":
+        st = os.stat(str(src))
+        src.write_text("result = 'ran!'\n")
+        os.utime(str(src), (st.st_atime, st.st_mtime))
+    elif how == "hash":
+        src.write_text("result = 'RAN'\n")
+    return cfile
+
+
+@pytest.mark.parametrize("layout", ["legacy", "pep3147"])
+@pytest.mark.parametrize("mode, how", [
+    ("timestamp", "mtime"), ("timestamp", "size"), ("checked-hash", "hash")])
+def test_stale_pyc_with_check_source(mode, how, layout, tmp_path):
+    cfile = _stale(tmp_path, mode, how, layout)
+    # Off by default, as `python file.pyc` never checks.
+    assert runpath_spec.run_path(cfile)["result"] == "ran"
+    with pytest.raises(StalePycError) as info:
+        runpath_spec.run_path(cfile, check_source=True)
+    assert "is stale" in str(info.value)
+    spec = runpath_spec.spec_from_path(cfile, check_source=True)
+    with pytest.raises(StalePycError):
+        spec.loader.get_code(spec.name)
+
+
+@pytest.mark.parametrize("setting, mode, checked", [
+    ("default", "checked-hash", True), ("default", "unchecked-hash", False),
+    ("always", "unchecked-hash", True), ("never", "checked-hash", False),
+])
+def test_check_hash_based_pycs_is_honoured(setting, mode, checked, tmp_path,
+                                           monkeypatch):
+    import _imp
+    monkeypatch.setattr(_imp, "check_hash_based_pycs", setting)
+    cfile = _stale(tmp_path, mode, "hash")
+    if checked:
+        with pytest.raises(StalePycError):
+            runpath_spec.run_path(cfile, check_source=True)
+    else:
+        assert runpath_spec.run_path(cfile, check_source=True)["result"] == "ran"
+
+
+def test_fresh_pyc_passes_check_source(tmp_path):
+    for mode in MODES:
+        cfile = good_pyc(tmp_path, mode)
+        assert runpath_spec.run_path(cfile, check_source=True)["result"] == "ran"
+
+
+def test_validators_reject_the_wrong_kind(tmp_path):
+    ts = pyc.read_header(read(good_pyc(tmp_path, "timestamp")))
+    hb = pyc.read_header(read(good_pyc(tmp_path, "checked-hash")))
+    with pytest.raises(ValueError):
+        pyc.validate_hash(ts, b"")
+    with pytest.raises(ValueError):
+        pyc.validate_timestamp(hb, 0, 0)
+    assert pyc.hash_check_wanted(ts, "always") is False
+
+
+# -- properties -------------------------------------------------------------------
+
+#: A body that marshal would decode as a code object: crafted code objects
+#: can crash the interpreter (marshal is not safe against hostile input, see
+#: the trust model in the docs), so generated bodies never start with one.
+_CODE_TYPE_BYTES = {ord("c"), ord("c") | 0x80}
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(
+    st.binary(max_size=64),
+    st.binary(max_size=48).map(lambda b: MAGIC + b),
+    st.tuples(st.binary(min_size=12, max_size=12), st.binary(max_size=40))
+    .filter(lambda t: not t[1] or t[1][0] not in _CODE_TYPE_BYTES)
+    .map(lambda t: MAGIC + t[0] + t[1])),
+    where=st.sampled_from(PLACES))
+def test_arbitrary_bytes_run_or_raise_our_errors(data, where,
+                                                 tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("prop")
+    before = (list(sys.argv), list(sys.path), dict(sys.modules))
+    try:
+        runpath_spec.run_path(place(tmp_path, data, where))
+    except RunpathError:
+        pass
+    except (SyntaxError, ValueError) as exc:
+        # Only a .pyc-named file with decodable source is compiled as text;
+        # its compile error is the target's own.
+        assert where == "file" and MAGIC != data[:4], exc
+        assert not isinstance(exc, (EOFError,))
+    except BaseException as exc:  # the target's own exception, if it ran
+        assert not isinstance(exc, (EOFError, TypeError, SystemError,
+                                    KeyError, AttributeError)), exc
+    assert sys.argv == before[0] and sys.path == before[1]
+    assert all(sys.modules.get(k) is v for k, v in before[2].items())
