@@ -405,7 +405,7 @@ def module_details(mod_name, error=ImportError):
         raise _error(error, "%r is a namespace package and cannot be executed"
                      % mod_name, name=mod_name)
     try:
-        code = code_for_spec(spec)
+        code = code_for_spec(spec, mod_name)
     except PycError as e:
         raise e if isinstance(e, error) else _error(error, format(e)) from e
     except ImportError as e:

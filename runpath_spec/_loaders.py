@@ -125,8 +125,9 @@ def _standalone_pyc_in_zip(loader, origin):
     return False
 
 
-def code_for_spec(spec):
-    """The code object *spec*'s loader gives, with bytecode validated our way.
+def code_for_spec(spec, name=None):
+    """The code object *spec*'s loader gives for *name* (default
+    ``spec.name``), with bytecode validated our way.
 
     importlib's ``SourcelessFileLoader`` reads a pyc without
     ``io.open_code`` and reports defects as a bare "bad magic number";
@@ -136,14 +137,18 @@ def code_for_spec(spec):
     """
     loader = spec.loader
     origin = spec.origin
+    name = spec.name if name is None else name
     if type(loader) is SourcelessFileLoader and origin:
         from .pyc import code_from_pyc
-        return code_from_pyc(read_file(origin), name=spec.name, path=origin)
+        loader.get_filename(name)  # the loader's own name check
+        return code_from_pyc(read_file(origin), name=name, path=origin)
     zipimport = sys.modules.get("zipimport")
     if (zipimport is not None and isinstance(loader, zipimport.zipimporter)
             and origin and origin.endswith(".pyc")
             and _standalone_pyc_in_zip(loader, origin)):
         from .pyc import code_from_pyc
-        return code_from_pyc(loader.get_data(origin), name=spec.name,
+        return code_from_pyc(loader.get_data(origin), name=name,
                              path=origin)
-    return loader.get_code(spec.name)
+    # runpy asks for the name it was given, which may differ from spec.name
+    # (os.path is posixpath): the loader's own check then speaks.
+    return loader.get_code(name)
