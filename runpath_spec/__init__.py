@@ -12,6 +12,7 @@ and :mod:`runpath_spec.compat` is a complete stand-in for ``runpy``.
 from ._api import run_module, run_path
 from ._executor import derive, exec_spec
 from ._finders import spec_from_module, spec_from_path
+from ._main import run_main
 from ._loaders import BytecodeScriptLoader, SourceScriptLoader
 from .errors import (BadFlagsError, BadMagicError, MainNotFoundError,
                      PycError, RunpathError, StalePycError,
@@ -22,6 +23,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "run_path",
     "run_module",
+    "run_main",
     "spec_from_path",
     "spec_from_module",
     "exec_spec",

@@ -53,6 +53,15 @@ def derive(spec, run_name=None):
     return attrs
 
 
+def _python_file(given):
+    """python's ``__file__`` for a script: ``join(cwd, path)`` from 3.9 on."""
+    import os
+    path = os.fsdecode(given)
+    if _ABSOLUTE_MAIN_FILE and not os.path.isabs(path):
+        path = os.path.join(os.getcwd(), path)
+    return path
+
+
 def _script_state(spec):
     from ._finders import ScriptState
     state = spec.loader_state
@@ -85,19 +94,18 @@ def profile_attrs(profile, spec, run_name=None, pkg_name=None):
         return runpy_attrs(attrs["__name__"], spec, pkg_name)
     if profile == "python":
         if state is not None:
-            import os
-            path = os.path.abspath(os.fsdecode(state.given))
-            shown = path if _ABSOLUTE_MAIN_FILE else os.fsdecode(state.given)
+            shown = _python_file(state.given)
             loader_class = (SourcelessFileLoader if state.kind == "bytecode"
                             else SourceFileLoader)
             return {"__name__": attrs["__name__"], "__doc__": None,
                     "__package__": None, "__spec__": None,
                     "__loader__": loader_class(attrs["__name__"], shown),
                     "__builtins__": builtins, "__file__": shown,
-                    "__cached__": None}
-        attrs.setdefault("__file__", spec.origin)
-        attrs.setdefault("__cached__", spec.cached)
-        attrs.update(__doc__=None, __builtins__=builtins)
+                    "__cached__": None, "__annotations__": {}}
+        # Directories, zips and -m: runpy's _run_module_as_main into the
+        # interpreter's own __main__, which starts with __annotations__.
+        attrs = runpy_attrs(attrs["__name__"], spec)
+        attrs.update(__builtins__=builtins, __annotations__={})
         return attrs
     raise ValueError("unknown profile {!r}: expected one of {}".format(
         profile, ", ".join(map(repr, PROFILES))))

@@ -37,6 +37,8 @@ def _read(key):
     kind, name = key
     if kind == "module":
         return sys.modules.get(name, _MISSING)
+    if kind == "attr":
+        return getattr(sys, name, _MISSING)
     argv = getattr(sys, "argv", None)
     return argv[0] if argv else _MISSING
 
@@ -48,6 +50,13 @@ def _write(key, value):
             sys.modules.pop(name, None)
         else:
             sys.modules[name] = value
+        return
+    if kind == "attr":
+        if value is _MISSING:
+            if hasattr(sys, name):
+                delattr(sys, name)
+        else:
+            setattr(sys, name, value)
         return
     argv = getattr(sys, "argv", None)
     if argv is None:
@@ -105,6 +114,11 @@ def module(name, value):
     return Override(("module", name), value)
 
 
+def argv(value):
+    """Override the whole ``sys.argv`` list (``run_main``)."""
+    return Override(("attr", "argv"), value)
+
+
 class PathEntry:
     """Put *entry* first on ``sys.path`` for the duration of a ``with``.
 
@@ -131,22 +145,25 @@ class PathEntry:
 
 
 class Path0:
-    """Make ``sys.path[0]`` *entry* (or drop it with ``None``), as python's start-up does.
+    """Set ``sys.path[0]`` as python's start-up does for a target.
 
-    ``run_main`` replaces the entry the calling tool's own start-up put
-    first; on exit the list is restored to what it was.
+    *replace*: the interpreter's own start-up put an entry first (it does
+    unless ``-I`` or ``-P``), and the target's replaces it.  *entry* is
+    then put first, or nothing if ``None``.  On exit the list is restored
+    to what it was.
     """
 
-    __slots__ = ("entry", "_saved")
+    __slots__ = ("entry", "replace", "_saved")
 
-    def __init__(self, entry):
+    def __init__(self, entry, replace):
         self.entry = entry
+        self.replace = replace
         self._saved = None
 
     def __enter__(self):
         with _lock:
             self._saved = list(sys.path)
-            if sys.path:
+            if self.replace and sys.path:
                 del sys.path[0]
             if self.entry is not None:
                 sys.path.insert(0, self.entry)

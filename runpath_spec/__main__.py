@@ -1,0 +1,169 @@
+"""``python -m runpath_spec [options] (TARGET | -m MOD) [ARGS...]``.
+
+Behaves like ``python TARGET ARGS`` (or ``python -m MOD ARGS``): the same
+namespace, ``sys.argv`` and ``sys.path``, the same output, the same
+traceback (without runpath_spec's own frames) and exit status.
+"""
+
+import os
+import sys
+
+USAGE = """\
+usage: python -m runpath_spec [options] (TARGET | -m MOD) [ARGS...]
+
+Run TARGET (a script, .pyc, directory or zip with __main__) or module MOD
+the way `python TARGET ARGS` / `python -m MOD ARGS` would.
+
+options:
+  --profile {runpy,python,spec}
+                    the module attributes to give the target (default: python)
+  --check-source    refuse a .pyc whose source has changed since it was compiled
+  --explain         run nothing: show the spec, each profile's dunders, the
+                    sys changes and (for bytecode) the decoded header
+  --json            with --explain: print one JSON object
+  --version         print runpath_spec's version and exit
+  -h, --help        show this help and exit
+"""
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _parse(argv):
+    opts = {"profile": "python", "check_source": False, "explain": False,
+            "json": False, "module": False}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-h", "--help"):
+            opts["help"] = True
+            return opts, None, []
+        if arg == "--version":
+            opts["version"] = True
+            return opts, None, []
+        if arg == "--profile" or arg.startswith("--profile="):
+            if "=" in arg:
+                value = arg.split("=", 1)[1]
+            else:
+                i += 1
+                if i == len(argv):
+                    raise _UsageError("--profile expects a value")
+                value = argv[i]
+            if value not in ("runpy", "python", "spec"):
+                raise _UsageError("--profile expects runpy, python or spec, "
+                                  "got {!r}".format(value))
+            opts["profile"] = value
+        elif arg == "--check-source":
+            opts["check_source"] = True
+        elif arg == "--explain":
+            opts["explain"] = True
+        elif arg == "--json":
+            opts["json"] = True
+        elif arg == "-m" or (arg.startswith("-m") and len(arg) > 2):
+            opts["module"] = True
+            if len(arg) > 2:
+                return opts, arg[2:], argv[i + 1:]
+            if i + 1 == len(argv):
+                raise _UsageError("-m expects a module name")
+            return opts, argv[i + 1], argv[i + 2:]
+        elif arg == "--":
+            i += 1
+            break
+        elif arg.startswith("-") and arg != "-":
+            raise _UsageError("unknown option {!r}".format(arg))
+        else:
+            break
+        i += 1
+    if i >= len(argv):
+        raise _UsageError("expected a TARGET or -m MOD")
+    return opts, argv[i], argv[i + 1:]
+
+
+def _program():
+    orig = getattr(sys, "orig_argv", None)
+    return orig[0] if orig else sys.executable
+
+
+def _strip_own_frames(tb, code):
+    """The traceback from the target's own frame on, as python shows it."""
+    cur = tb
+    while cur is not None:
+        if cur.tb_frame.f_code is code:
+            return cur
+        cur = cur.tb_next
+    return tb
+
+
+def main(argv=None):
+    """Run the CLI; return the exit status (the target's, if it exits)."""
+    if argv is None:
+        argv = sys.argv[1:]
+    try:
+        opts, target, args = _parse(argv)
+    except _UsageError as exc:
+        sys.stderr.write(USAGE + "\nerror: {}\n".format(exc))
+        return 2
+    if opts.get("help"):
+        sys.stdout.write(USAGE)
+        return 0
+    if opts.get("version"):
+        from . import __version__
+        print("runpath_spec", __version__)
+        return 0
+
+    from ._main import MainTarget
+    from .errors import RunpathError
+    try:
+        prepared = MainTarget(target, args, module=opts["module"],
+                              profile=opts["profile"],
+                              check_source=opts["check_source"])
+    except RunpathError as exc:
+        # What python (runpy's _Error) prints for a target it cannot run.
+        sys.stderr.write("{}: {}\n".format(sys.executable, exc))
+        return 1
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else target
+        sys.stderr.write("{}: can't open file {!r}: [Errno {}] {}\n".format(
+            _program(), os.fsdecode(where), exc.errno, exc.strerror))
+        return 2
+
+    if opts["explain"]:
+        from ._explain import explain, format_explanation
+        info = explain(prepared)
+        info = dict({"target": target, "module": opts["module"]}, **info)
+        if opts["json"]:
+            import json
+            print(json.dumps(info, indent=2, sort_keys=True))
+        else:
+            print("target: {!r}{}".format(target, " (-m)" if opts["module"]
+                                          else ""))
+            print(format_explanation(info))
+        return 0
+
+    try:
+        prepared.run()
+    except SystemExit:
+        raise
+    except BaseException as exc:
+        # The default hook prints exc.__traceback__, whatever tb it is given.
+        exc.__traceback__ = _strip_own_frames(exc.__traceback__,
+                                              prepared.code)
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+        if isinstance(exc, KeyboardInterrupt):
+            _die_of_sigint()
+        return 1
+    return 0
+
+
+def _die_of_sigint():  # pragma: no cover - exercised in a subprocess
+    """Exit as python does on an uncaught KeyboardInterrupt: by SIGINT."""
+    import signal
+    sys.stdout.flush()
+    sys.stderr.flush()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,287 @@
+"""Is like python: ``python X`` and ``python -m runpath_spec X`` must agree.
+
+A probe program prints its dunders, ``__spec__`` fields, ``sys.argv``, the
+whole ``sys.path``, whether it is ``sys.modules["__main__"]`` and whether
+its classes pickle; the two reports must be identical, for every kind of
+target, under no flag, ``-I`` and ``-P`` (3.11+).
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import runpath_spec
+
+from conftest import compile_pyc, make_zip
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(
+    runpath_spec.__file__)))
+PROBE = open(os.path.join(HERE, "probe_target.py")).read()
+
+
+def _env(isolated=False):
+    env = dict(os.environ)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.pop("PYTHONSAFEPATH", None)
+    if not _installed():
+        env["PYTHONPATH"] = os.pathsep.join(
+            [PROJECT] + [p for p in env.get("PYTHONPATH", "").split(
+                os.pathsep) if p])
+    return env
+
+
+_INSTALLED = []
+
+
+def _installed():
+    """Is runpath_spec importable without PYTHONPATH (as under -I)?"""
+    if not _INSTALLED:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        out = subprocess.run(
+            [sys.executable, "-I", "-c", "import runpath_spec, os; "
+             "print(os.path.dirname(os.path.dirname(runpath_spec.__file__)))"],
+            env=env, cwd="/", stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            universal_newlines=True)
+        _INSTALLED.append(out.returncode == 0
+                          and os.path.samefile(out.stdout.strip(), PROJECT))
+    return _INSTALLED[0]
+
+
+def run(args, cwd, flags=()):
+    return subprocess.run([sys.executable] + list(flags) + list(args),
+                          cwd=str(cwd), env=_env(), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True,
+                          timeout=120)
+
+
+def report(out):
+    for line in out.stdout.splitlines():
+        if line.startswith("PROBE "):
+            return json.loads(line[len("PROBE "):])
+    raise AssertionError("no probe report: %r %r" % (out.stdout, out.stderr))
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """Every kind of target, built around the probe."""
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "probe.py").write_text(PROBE)
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "probe.py").write_text(PROBE)
+    (tmp_path / "work" / "probe_noext").write_text(PROBE)
+    os.symlink(str(tmp_path / "other" / "probe.py"),
+               str(tmp_path / "work" / "link.py"))
+    os.symlink(str(tmp_path / "other"), str(tmp_path / "work" / "linkdir"))
+    compile_pyc(str(tmp_path / "other" / "probe.py"),
+                str(tmp_path / "work" / "probe.pyc"))
+    app = tmp_path / "work" / "app"
+    app.mkdir()
+    (app / "__main__.py").write_text(PROBE)
+    make_zip(str(tmp_path / "work" / "app.zip"), {"__main__.py": PROBE})
+    make_zip(str(tmp_path / "work" / "app.pyz"), {"__main__.py": PROBE},
+             prefix=b"#!/usr/bin/env python3\n")
+    pkg = tmp_path / "work" / "probepkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "__main__.py").write_text(PROBE)
+    (pkg / "sub" / "__init__.py").write_text("")
+    (pkg / "sub" / "mod.py").write_text(PROBE)
+    (tmp_path / "work" / "probemod.py").write_text(PROBE)
+    return tmp_path
+
+
+TARGETS = {
+    "script-relative": ["probe.py"],
+    "script-absolute": ["{root}/work/probe.py"],
+    "script-other-dir": ["../other/probe.py"],
+    "script-symlink": ["link.py"],
+    "script-in-symlinked-dir": ["linkdir/probe.py"],
+    "suffixless": ["probe_noext"],
+    "pyc": ["probe.pyc"],
+    "directory": ["app"],
+    "zip": ["app.zip"],
+    "pyz": ["app.pyz"],
+    "dash-m-module": ["-m", "probemod"],
+    "dash-m-package": ["-m", "probepkg"],
+    "dash-m-submodule": ["-m", "probepkg.sub.mod"],
+}
+FLAGS = {"no-flag": [], "-I": ["-I"], "-P": ["-P"]}
+
+
+@pytest.mark.parametrize("flag", FLAGS)
+@pytest.mark.parametrize("target", TARGETS)
+def test_probe_reports_are_identical(target, flag, tree):
+    if flag == "-P" and sys.version_info < (3, 11):
+        pytest.skip("-P exists from Python 3.11")
+    if flag == "-I" and not _installed():
+        pytest.skip("under -I runpath_spec must be installed in this "
+                    "interpreter (pip install -e .); it is only on PYTHONPATH")
+    args = [a.format(root=tree) for a in TARGETS[target]] + ["arg1", "--x"]
+    cwd = tree / "work"
+    direct = run(args, cwd, FLAGS[flag])
+    ours = run(["-m", "runpath_spec"] + args, cwd, FLAGS[flag])
+    if target.startswith("dash-m") and flag != "no-flag" and \
+            direct.returncode:
+        # -I/-P leave the current directory off sys.path: python cannot
+        # find the module (unless PYTHONPATH has it), nor may we -- with
+        # the same words.
+        assert ours.returncode == direct.returncode == 1
+        assert direct.stderr == ours.stderr
+        return
+    assert (direct.returncode, ours.returncode) == (0, 0), (
+        direct.stderr, ours.stderr)
+    expected, actual = report(direct), report(ours)
+    if flag == "no-flag" and target.startswith("script"):
+        assert expected["path"][0] == os.path.realpath(str(tree / "other")) \
+            or target in ("script-relative", "script-absolute")
+    assert actual == expected
+    assert actual["is_main"] is True
+    assert actual["pickles"] == "Probe"
+    assert direct.stderr == ours.stderr
+
+
+@pytest.mark.parametrize("body, status", [
+    ("def f():\n    raise KeyError('boom')\nf()\n", 1),
+    ("import sys\nsys.exit(3)\n", 3),
+    ("import sys\nsys.exit('bye')\n", 1),
+    ("raise SystemExit\n", 0),
+    ("print('out'); import sys; print('err', file=sys.stderr)\n", 0),
+    ("class E(Exception): pass\ntry:\n    1/0\nexcept Exception as e:\n"
+     "    raise E('chained') from e\n", 1),
+], ids=["traceback", "exit-3", "exit-message", "bare-systemexit", "output",
+        "chained"])
+def test_same_output_traceback_and_status(body, status, tmp_path):
+    (tmp_path / "t.py").write_text(body)
+    direct = run(["t.py", "a"], tmp_path)
+    ours = run(["-m", "runpath_spec", "t.py", "a"], tmp_path)
+    assert direct.returncode == ours.returncode == status
+    assert direct.stdout == ours.stdout
+    assert direct.stderr == ours.stderr
+    assert "runpath_spec" not in ours.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["missing.py"], ["empty_dir"], ["nomain.zip"], ["-m", "nosuch_mod_rps"],
+    ["-m", "pkg_without_main"], ["-m", ".relative"],
+], ids=["missing-file", "dir-without-main", "zip-without-main",
+        "missing-module", "package-without-main", "relative-module"])
+def test_same_message_and_status_for_bad_targets(args, tmp_path):
+    (tmp_path / "empty_dir").mkdir()
+    make_zip(str(tmp_path / "nomain.zip"), {"x.py": ""})
+    (tmp_path / "pkg_without_main").mkdir()
+    (tmp_path / "pkg_without_main" / "__init__.py").write_text("")
+    direct = run(args, tmp_path)
+    ours = run(["-m", "runpath_spec"] + args, tmp_path)
+    assert direct.returncode == ours.returncode
+    assert direct.stdout == ours.stdout
+    # runpath_spec says a little more after python's own words.
+    assert ours.stderr.startswith(direct.stderr.rstrip("\n")), (
+        direct.stderr, ours.stderr)
+
+
+def test_bad_pyc_is_reported_without_traceback(tmp_path):
+    (tmp_path / "s.py").write_text("x = 1\n")
+    pyc = compile_pyc(str(tmp_path / "s.py"), str(tmp_path / "s.pyc"))
+    data = bytearray(open(pyc, "rb").read())
+    data[:2] = (3379).to_bytes(2, "little")
+    open(pyc, "wb").write(bytes(data))
+    out = run(["-m", "runpath_spec", "s.pyc"], tmp_path)
+    assert out.returncode == 1
+    assert out.stderr == "%s: bad magic number: 's.pyc' was compiled by " \
+        "Python 3.6 (magic 3379); this is Python %d.%d (magic %d)\n" % (
+            sys.executable, sys.version_info[0], sys.version_info[1],
+            int.from_bytes(__import__("importlib.util").util.MAGIC_NUMBER[:2],
+                           "little")) or "3.6" in out.stderr
+
+
+@pytest.mark.parametrize("profile", ["runpy", "python", "spec"])
+def test_profile_option(profile, tmp_path):
+    (tmp_path / "t.py").write_text(PROBE)
+    out = run(["-m", "runpath_spec", "--profile", profile, "t.py"], tmp_path)
+    rep = report(out)
+    if profile == "spec":
+        assert rep["__spec__"]["origin"] == str(tmp_path / "t.py")
+        assert rep["__loader__"] == "SourceScriptLoader"
+    elif profile == "runpy":
+        assert rep["__spec__"] is None and rep["__loader__"] is None
+        assert rep["__file__"] == "t.py" and rep["__package__"] == ""
+    else:
+        assert rep["__loader__"] == "SourceFileLoader"
+    assert rep["is_main"] and rep["argv"] == ["t.py"]
+
+
+def test_check_source_option(tmp_path):
+    (tmp_path / "s.py").write_text("x = 1\n")
+    pyc = compile_pyc(str(tmp_path / "s.py"), str(tmp_path / "s.pyc"))
+    st = os.stat(str(tmp_path / "s.py"))
+    os.utime(str(tmp_path / "s.py"), (st.st_atime, st.st_mtime + 5))
+    assert run(["-m", "runpath_spec", "s.pyc"], tmp_path).returncode == 0
+    out = run(["-m", "runpath_spec", "--check-source", "s.pyc"], tmp_path)
+    assert out.returncode == 1 and "is stale" in out.stderr
+
+
+@pytest.mark.parametrize("args", [[], ["--profile"], ["--profile", "x", "t"],
+                                  ["--bogus", "t"], ["-m"]])
+def test_usage_errors(args, tmp_path):
+    out = run(["-m", "runpath_spec"] + args, tmp_path)
+    assert out.returncode == 2 and "usage:" in out.stderr
+
+
+def test_help_and_version(tmp_path):
+    assert "usage:" in run(["-m", "runpath_spec", "--help"], tmp_path).stdout
+    out = run(["-m", "runpath_spec", "--version"], tmp_path)
+    assert out.stdout.strip() == "runpath_spec " + runpath_spec.__version__
+
+
+def test_options_after_target_belong_to_the_target(tmp_path):
+    (tmp_path / "t.py").write_text("import sys; print(sys.argv)\n")
+    out = run(["-m", "runpath_spec", "--", "t.py", "--explain", "-m"],
+              tmp_path)
+    assert out.stdout.strip() == "['t.py', '--explain', '-m']"
+
+
+# -- --explain ------------------------------------------------------------------
+
+@pytest.mark.parametrize("target", ["probe.py", "probe.pyc", "app", "app.zip",
+                                    "-m probepkg"])
+def test_explain_json_executes_nothing(target, tree):
+    args = target.split()
+    out = run(["-m", "runpath_spec", "--explain", "--json"] + args + ["a"],
+              tree / "work")
+    assert out.returncode == 0, out.stderr
+    assert "PROBE" not in out.stdout
+    info = json.loads(out.stdout)
+    assert set(info["profiles"]) == {"runpy", "python", "spec"}
+    assert info["spec"]["name"] in ("__main__", "probepkg.__main__")
+    assert info["sys"]["argv"][1:] == ["a"]
+    if target == "probe.pyc":
+        assert info["kind"] == "bytecode"
+        b = info["bytecode"]
+        assert b["python_version"] == "%d.%d" % sys.version_info[:2]
+        assert b["kind"] == "timestamp" and b["mtime"] is not None
+        # work/probe.py stands beside it: the header is checked against it.
+        assert b["source"].endswith(os.path.join("work", "probe.py"))
+        assert b["matches_source"] in (True, False)
+    if target == "app.zip":
+        assert info["kind"] == "zip"
+        assert info["profiles"]["spec"]["__package__"] == ""
+    if target == "probe.py":
+        assert info["profiles"]["runpy"]["__spec__"] is None
+        assert info["profiles"]["spec"]["__spec__"] == \
+            "ModuleSpec(name='__main__')"
+        assert info["profiles"]["python"]["__loader__"].endswith(
+            "SourceFileLoader>")
+
+
+def test_explain_text_and_bytecode_match(tmp_path):
+    (tmp_path / "s.py").write_text("x = 1\n")
+    compile_pyc(str(tmp_path / "s.py"), str(tmp_path / "s.pyc"))
+    out = run(["-m", "runpath_spec", "--explain", "s.pyc"], tmp_path)
+    assert out.returncode == 0, out.stderr
+    for text in ("kind: bytecode", "dunders, by profile:", "sys.path[0]",
+                 "matches_source", "True"):
+        assert text in out.stdout
