@@ -13,10 +13,11 @@ from ._api import run_module, run_path
 from ._executor import derive, exec_spec
 from ._finders import spec_from_module, spec_from_path
 from ._main import run_main
+from ._plugins import register_loader, unregister_loader
 from ._loaders import BytecodeScriptLoader, SourceScriptLoader
-from .errors import (BadFlagsError, BadMagicError, MainNotFoundError,
-                     PycError, RunpathError, StalePycError,
-                     TruncatedPycError)
+from .errors import (BadFlagsError, BadMagicError, ImportHookWarning,
+                     MainNotFoundError, PycError, RunpathError,
+                     StalePycError, TruncatedPycError)
 
 __version__ = "0.1.0.dev0"
 
@@ -28,6 +29,8 @@ __all__ = [
     "spec_from_module",
     "exec_spec",
     "derive",
+    "register_loader",
+    "unregister_loader",
     "SourceScriptLoader",
     "BytecodeScriptLoader",
     "RunpathError",
@@ -37,4 +40,5 @@ __all__ = [
     "BadFlagsError",
     "TruncatedPycError",
     "StalePycError",
+    "ImportHookWarning",
 ]

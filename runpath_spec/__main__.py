@@ -18,6 +18,8 @@ options:
   --profile {runpy,python,spec}
                     the module attributes to give the target (default: python)
   --check-source    refuse a .pyc whose source has changed since it was compiled
+  --import-hooks    get a script's code from the import system (sys.meta_path,
+                    sys.path_hooks), so import hooks apply to it
   --explain         run nothing: show the spec, each profile's dunders, the
                     sys changes and (for bytecode) the decoded header
   --json            with --explain: print one JSON object
@@ -32,7 +34,7 @@ class _UsageError(Exception):
 
 def _parse(argv):
     opts = {"profile": "python", "check_source": False, "explain": False,
-            "json": False, "module": False}
+            "json": False, "module": False, "import_hooks": False}
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -56,6 +58,8 @@ def _parse(argv):
             opts["profile"] = value
         elif arg == "--check-source":
             opts["check_source"] = True
+        elif arg == "--import-hooks":
+            opts["import_hooks"] = True
         elif arg == "--explain":
             opts["explain"] = True
         elif arg == "--json":
@@ -117,7 +121,8 @@ def main(argv=None):
     try:
         prepared = MainTarget(target, args, module=opts["module"],
                               profile=opts["profile"],
-                              check_source=opts["check_source"])
+                              check_source=opts["check_source"],
+                              import_hooks=opts["import_hooks"])
     except RunpathError as exc:
         # What python (runpy's _Error) prints for a target it cannot run.
         sys.stderr.write("{}: {}\n".format(sys.executable, exc))
@@ -149,7 +154,13 @@ def main(argv=None):
         # The default hook prints exc.__traceback__, whatever tb it is given.
         exc.__traceback__ = _strip_own_frames(exc.__traceback__,
                                               prepared.code)
-        sys.excepthook(type(exc), exc, exc.__traceback__)
+        if prepared.kind == "custom" and sys.excepthook is sys.__excepthook__:
+            # A custom loader's source (a notebook's cells) is known only
+            # to linecache, which the C printer does not read before 3.13.
+            import traceback
+            traceback.print_exception(type(exc), exc, exc.__traceback__)
+        else:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
         if isinstance(exc, KeyboardInterrupt):
             _die_of_sigint()
         return 1

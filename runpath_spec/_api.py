@@ -29,7 +29,7 @@ def _code_filename(path_name, profile):
 
 def run_path(path_name, init_globals=None, run_name=None, *,
              profile="runpy", module=None, keep_module=False,
-             check_source=False):
+             check_source=False, import_hooks=False, loaders=None):
     """Execute the code at *path_name* and return its globals.
 
     A drop-in for :func:`runpy.run_path`: *path_name* is a script (any
@@ -41,7 +41,10 @@ def run_path(path_name, init_globals=None, run_name=None, *,
     the module in ``sys.modules`` (so objects from the target pickle);
     ``module=`` runs the code in a module object you give;
     ``check_source=True`` refuses a pyc whose source has changed
-    (:class:`~runpath_spec.StalePycError`).
+    (:class:`~runpath_spec.StalePycError`); ``import_hooks=True`` takes a
+    script's spec from the import system, so import hooks reach it;
+    ``loaders`` adds loaders by suffix for this call (see
+    :func:`~runpath_spec.spec_from_path`).
 
     Differs from runpy where runpy is wrong: a directory or zip without
     ``__main__`` raises :class:`~runpath_spec.MainNotFoundError` instead of
@@ -54,11 +57,12 @@ def run_path(path_name, init_globals=None, run_name=None, *,
         run_name = "<run_path>"
     target = _find_path(path_name, run_name,
                         code_filename=_code_filename(path_name, profile),
-                        check_source=check_source)
+                        check_source=check_source,
+                        import_hooks=import_hooks, loaders=loaders)
     spec = target.spec
     shown = os.fsdecode(path_name) if _FSDECODED_PATHS else path_name
     if target.entry is None:
-        code = spec.loader.get_code(spec.name)
+        code = code_for_spec(spec)
         return execute(spec, code, run_name=run_name,
                        init_globals=init_globals, profile=profile,
                        module=module, keep_module=keep_module,

@@ -63,6 +63,10 @@ def _python_file(given):
 
 
 def _script_state(spec):
+    """The ScriptState of a plain-file target's spec, else ``None``."""
+    state = getattr(spec, "_runpath_script", None)  # a hook's spec
+    if state is not None:
+        return state
     from ._finders import ScriptState
     state = spec.loader_state
     return state if isinstance(state, ScriptState) else None
@@ -95,11 +99,14 @@ def profile_attrs(profile, spec, run_name=None, pkg_name=None):
     if profile == "python":
         if state is not None:
             shown = _python_file(state.given)
-            loader_class = (SourcelessFileLoader if state.kind == "bytecode"
-                            else SourceFileLoader)
+            if state.kind in ("source", "bytecode"):
+                loader = (SourcelessFileLoader if state.kind == "bytecode"
+                          else SourceFileLoader)(attrs["__name__"], shown)
+            else:  # a hook's or a registered loader: python has none
+                loader = spec.loader
             return {"__name__": attrs["__name__"], "__doc__": None,
                     "__package__": None, "__spec__": None,
-                    "__loader__": loader_class(attrs["__name__"], shown),
+                    "__loader__": loader,
                     "__builtins__": builtins, "__file__": shown,
                     "__cached__": None, "__annotations__": {}}
         # Directories, zips and -m: runpy's _run_module_as_main into the

@@ -21,7 +21,9 @@ import sys
 from importlib.machinery import ModuleSpec
 from importlib.util import MAGIC_NUMBER
 
+from ._hooks import main_spec_from_import_system, spec_from_import_system
 from ._loaders import BytecodeScriptLoader, SourceScriptLoader, code_for_spec
+from ._plugins import loader_for
 from .errors import MainNotFoundError, PycError, RunpathError
 
 __all__ = ["spec_from_path", "spec_from_module", "ScriptState"]
@@ -36,8 +38,10 @@ _BYTECODE_SUFFIXES = (".pyc", ".pyo")
 class ScriptState:
     """``spec.loader_state`` of a plain-file target: what was asked for.
 
-    *kind* is ``"source"`` or ``"bytecode"``; *given* is the path object as
-    the caller passed it (runpy shows it unchanged as ``__file__`` and
+    *kind* is ``"source"`` or ``"bytecode"`` (runpath_spec's own loaders),
+    ``"custom"`` (a registered loader) or ``"hook"`` (a spec the import
+    system gave, with ``import_hooks=True``); *given* is the path object
+    as the caller passed it (runpy shows it unchanged as ``__file__`` and
     ``sys.argv[0]`` before Python 3.13).
     """
 
@@ -239,9 +243,33 @@ def _read_target(fspath):
 
 
 def _find_path(path_name, name="__main__", code_filename=None,
-               check_source=False):
+               check_source=False, import_hooks=False, loaders=None):
     """The :class:`PathTarget` for *path_name* (see the module docstring)."""
     fspath = os.fsdecode(path_name)
+    custom = loader_for(fspath, loaders)
+    if custom is not None and not os.path.isdir(fspath):
+        origin = os.path.abspath(fspath)
+        spec = ModuleSpec(name, custom(name, origin), origin=origin,
+                          loader_state=ScriptState("custom", path_name))
+        spec.has_location = True
+        return PathTarget("custom", spec)
+    target = _find_builtin(fspath, path_name, name, code_filename,
+                           check_source)
+    if import_hooks:
+        if target.entry is not None:
+            hooked = main_spec_from_import_system(target.entry)
+            if hooked is not None:
+                return PathTarget(target.kind, hooked, target.entry)
+        else:
+            hooked = spec_from_import_system(target.spec.origin)
+            if hooked is not None:
+                hooked._runpath_script = ScriptState("hook", path_name)
+                return PathTarget("hook", hooked)
+    return target
+
+
+def _find_builtin(fspath, path_name, name, code_filename, check_source):
+    """:func:`_find_path` with runpath_spec's own finders and loaders."""
     hooks = sys.path_hooks
     custom = not all(_is_default_hook(hook) for hook in hooks)
     if custom:
@@ -286,7 +314,8 @@ def _find_path(path_name, name="__main__", code_filename=None,
     return PathTarget(kind, spec)
 
 
-def spec_from_path(path, name="__main__", *, check_source=False):
+def spec_from_path(path, name="__main__", *, check_source=False,
+                   import_hooks=False, loaders=None):
     """The spec that running *path* would execute, without running it.
 
     *path* is a ``str``, ``bytes`` or ``os.PathLike``: a script (any
@@ -308,11 +337,20 @@ def spec_from_path(path, name="__main__", *, check_source=False):
     against its source when that can be found, and a stale pyc raises
     :class:`~runpath_spec.StalePycError` when its code is asked for.
 
+    *loaders* (``[(loader_class, suffixes), ...]``) and loaders registered
+    with :func:`~runpath_spec.register_loader` or through the entry-point
+    group ``runpath_spec.loaders`` take files with their suffixes.  With
+    *import_hooks*, the spec comes from the import system (``sys.meta_path``
+    and ``sys.path_hooks``) when a finder there claims the very file; if
+    none does, a :class:`~runpath_spec.ImportHookWarning` says so and
+    runpath_spec's own loader is used.
+
     Raises :class:`OSError` for a path that cannot be read and
     :class:`~runpath_spec.MainNotFoundError` for an entry without
     ``__main__``.
     """
-    return _find_path(path, name, check_source=check_source).spec
+    return _find_path(path, name, check_source=check_source,
+                      import_hooks=import_hooks, loaders=loaders).spec
 
 
 # -- module names ------------------------------------------------------------

@@ -92,7 +92,7 @@ class MainTarget:
     """
 
     def __init__(self, target, argv=None, *, module=False, profile="python",
-                 check_source=False):
+                 check_source=False, import_hooks=False, loaders=None):
         if profile not in PROFILES:
             raise ValueError("unknown profile {!r}: expected one of {}".format(
                 profile, ", ".join(map(repr, PROFILES))))
@@ -112,7 +112,8 @@ class MainTarget:
         # runpy shows the path as given; python its own absolute form.
         path = given if profile == "runpy" else _python_abspath(given)
         found = _find_path(path, "__main__", code_filename=path,
-                           check_source=check_source)
+                           check_source=check_source,
+                           import_hooks=import_hooks, loaders=loaders)
         self.kind, self.spec = found.kind, found.spec
         self.argv0 = given
         self.path0 = python_path0(found.kind, found.entry or path)
@@ -133,7 +134,7 @@ class MainTarget:
 
 
 def run_main(target, argv=None, *, module=False, profile="python",
-             check_source=False):
+             check_source=False, import_hooks=False, loaders=None):
     """Run *target* as ``python TARGET *argv`` would, in this process.
 
     *target* is a path (script, ``.pyc``, directory, zip) or, with
@@ -143,7 +144,8 @@ def run_main(target, argv=None, *, module=False, profile="python",
     would have put there, replacing the entry the calling tool's own
     start-up put first.  Everything is restored afterwards; the module's
     globals are returned.  *profile* chooses the attribute conventions
-    (default ``"python"``: exactly what python gives).
+    (default ``"python"``: exactly what python gives); *check_source*,
+    *import_hooks* and *loaders* are as for :func:`run_path`.
 
     Raises what :func:`run_path`/:func:`run_module` raise for a target
     that cannot run (:class:`OSError`, :class:`~runpath_spec.RunpathError`);
@@ -151,4 +153,5 @@ def run_main(target, argv=None, *, module=False, profile="python",
     unchanged.
     """
     return MainTarget(target, argv, module=module, profile=profile,
-                      check_source=check_source).run()
+                      check_source=check_source, import_hooks=import_hooks,
+                      loaders=loaders).run()

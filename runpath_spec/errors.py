@@ -15,6 +15,7 @@ __all__ = [
     "BadFlagsError",
     "TruncatedPycError",
     "StalePycError",
+    "ImportHookWarning",
 ]
 
 
@@ -44,3 +45,7 @@ class TruncatedPycError(PycError, EOFError):
 
 class StalePycError(PycError):
     """The bytecode no longer matches the source it was compiled from."""
+
+
+class ImportHookWarning(UserWarning):
+    """``import_hooks=True``, but no import hook claimed the target file."""

@@ -1,0 +1,124 @@
+"""Custom loaders by suffix: per call, registered, or from entry points.
+
+Precedence: a per-call ``loaders=[(loader_class, suffixes), ...]`` (first
+match in list order), then :func:`register_loader` (the longest matching
+suffix; the last registration of a suffix wins), then a plug-in's entry
+point in the group ``runpath_spec.loaders`` -- scanned lazily, the first
+time a file suffix is not otherwise known, so ``import runpath_spec``
+stays cheap -- then runpath_spec's own loaders.
+
+A loader class has importlib's shape: ``loader_class(fullname, path)``
+with ``get_code(fullname)`` (for example a ``SourceFileLoader`` subclass
+that overrides ``source_to_code``).  An entry point is named after the
+suffix without its dot (``ipynb = runpath_spec.notebook:NotebookLoader``).
+"""
+
+import os
+import threading
+
+__all__ = ["register_loader", "unregister_loader", "loader_for",
+           "ENTRY_POINT_GROUP"]
+
+ENTRY_POINT_GROUP = "runpath_spec.loaders"
+# Suffixes runpath_spec handles itself: never worth an entry-point scan.
+_OWN_SUFFIXES = frozenset(["", ".py", ".pyw", ".pyc", ".pyo"])
+
+_lock = threading.Lock()
+_registered = {}  # suffix -> loader class
+_entry_points = None  # suffix -> EntryPoint, filled on first need
+_loaded = {}  # suffix -> loader class loaded from an entry point
+
+
+def _check_suffixes(suffixes):
+    if isinstance(suffixes, str):
+        suffixes = [suffixes]
+    suffixes = list(suffixes)
+    for suffix in suffixes:
+        if not isinstance(suffix, str) or not suffix.startswith(".") \
+                or len(suffix) < 2:
+            raise ValueError("expected suffixes like '.hy', got {!r}".format(
+                suffix))
+    if not suffixes:
+        raise ValueError("expected at least one suffix, got none")
+    return suffixes
+
+
+def register_loader(loader_class, suffixes):
+    """Use *loader_class* for files ending in any of *suffixes*.
+
+    *suffixes* is a string or an iterable of strings, each starting with a
+    dot.  A later registration of the same suffix replaces an earlier one.
+    """
+    if not callable(loader_class):
+        raise TypeError("expected a loader class, got {!r}".format(
+            loader_class))
+    suffixes = _check_suffixes(suffixes)
+    with _lock:
+        for suffix in suffixes:
+            _registered[suffix] = loader_class
+
+
+def unregister_loader(loader_class, suffixes=None):
+    """Stop using *loader_class* (for *suffixes*, or for all it has).
+
+    Raises :class:`LookupError` if it was not registered for them.
+    """
+    wanted = None if suffixes is None else set(_check_suffixes(suffixes))
+    with _lock:
+        gone = [s for s, cls in _registered.items() if cls is loader_class
+                and (wanted is None or s in wanted)]
+        if not gone or (wanted is not None and wanted - set(gone)):
+            raise LookupError(
+                "{!r} is not registered for {}: expected one of {}".format(
+                    loader_class, sorted(wanted) if wanted else "any suffix",
+                    sorted(s for s, c in _registered.items()
+                           if c is loader_class) or "no suffix"))
+        for suffix in gone:
+            del _registered[suffix]
+
+
+def _scan_entry_points():
+    """suffix -> entry point, for the group; scanned once per process."""
+    global _entry_points
+    if _entry_points is None:
+        found = {}
+        try:
+            from importlib.metadata import entry_points
+        except ImportError:  # pragma: no cover - 3.8+ always has it
+            entry_points = None
+        if entry_points is not None:
+            eps = entry_points()
+            if hasattr(eps, "select"):
+                group = eps.select(group=ENTRY_POINT_GROUP)
+            else:  # 3.8, 3.9: a dict of groups
+                group = eps.get(ENTRY_POINT_GROUP, ())
+            for ep in group:
+                found.setdefault("." + ep.name.lstrip("."), ep)
+        _entry_points = found
+    return _entry_points
+
+
+def _from_entry_point(suffix):
+    if suffix in _loaded:
+        return _loaded[suffix]
+    ep = _scan_entry_points().get(suffix)
+    cls = None if ep is None else ep.load()
+    _loaded[suffix] = cls
+    return cls
+
+
+def loader_for(path, loaders=None):
+    """The custom loader class for *path*, or ``None`` for runpath_spec's own."""
+    name = os.path.basename(path)
+    for loader_class, suffixes in loaders or ():
+        if any(name.endswith(s) for s in _check_suffixes(suffixes)):
+            return loader_class
+    if _registered:
+        matches = [s for s in _registered if name.endswith(s)]
+        if matches:
+            return _registered[max(matches, key=len)]
+    suffix = os.path.splitext(name)[1]
+    if suffix in _OWN_SUFFIXES:
+        return None
+    with _lock:
+        return _from_entry_point(suffix)

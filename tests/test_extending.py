@@ -1,0 +1,424 @@
+"""Extension points: import hooks reach the main script; custom loaders."""
+
+import importlib.machinery
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import warnings
+import zipimport
+
+import pytest
+
+import runpath_spec
+from runpath_spec import (ImportHookWarning, register_loader,
+                          spec_from_path, unregister_loader)
+from runpath_spec import _plugins
+from runpath_spec.notebook import NotebookLoader, NotebookMagicWarning
+
+from conftest import compile_pyc, make_path_target
+
+PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(
+    runpath_spec.__file__)))
+BODY = "value = 'ORIGINAL'\n"
+USED = []
+
+
+class RewritingLoader(importlib.machinery.SourceFileLoader):
+    """A source-transforming loader, as assertion rewriters and Hy have."""
+
+    def source_to_code(self, data, path, *, _optimize=-1):
+        USED.append(path)
+        return super().source_to_code(
+            data.replace(b"ORIGINAL", b"REWRITTEN"), path)
+
+
+class RecordingSourcelessLoader(importlib.machinery.SourcelessFileLoader):
+    def get_code(self, fullname):
+        USED.append(self.path)
+        code = super().get_code(fullname)
+        return code.replace(co_consts=tuple(
+            "REWRITTEN" if c == "ORIGINAL" else c for c in code.co_consts))
+
+
+class RewritingZipLoader:
+    """Wraps a zipimporter, rewriting the source it holds."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):  # pragma: no cover - not used by runs
+        exec(self.get_code(module.__name__), module.__dict__)
+
+    def get_code(self, fullname):
+        USED.append(fullname)
+        source = self.inner.get_source(fullname)
+        return compile(source.replace("ORIGINAL", "REWRITTEN"),
+                       self.inner.get_filename(fullname), "exec")
+
+
+class RewritingMetaFinder:
+    """typeguard's shape: wrap PathFinder's spec and swap its loader."""
+
+    @staticmethod
+    def find_spec(fullname, path=None, target=None):
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        if spec is None:
+            return None
+        if type(spec.loader) is importlib.machinery.SourceFileLoader:
+            spec.loader = RewritingLoader(spec.loader.name, spec.loader.path)
+        elif type(spec.loader) is importlib.machinery.SourcelessFileLoader:
+            spec.loader = RecordingSourcelessLoader(spec.loader.name,
+                                                    spec.loader.path)
+        elif isinstance(spec.loader, zipimport.zipimporter):
+            spec.loader = RewritingZipLoader(spec.loader)
+        return spec
+
+
+@pytest.fixture
+def meta_hook(monkeypatch):
+    del USED[:]
+    monkeypatch.setattr(sys, "meta_path", [RewritingMetaFinder] + sys.meta_path)
+    monkeypatch.setattr(sys, "path_importer_cache",
+                        dict(sys.path_importer_cache))
+
+
+@pytest.fixture
+def path_hook(monkeypatch):
+    del USED[:]
+    hook = importlib.machinery.FileFinder.path_hook(
+        (RewritingLoader, [".py"]))
+    monkeypatch.setattr(sys, "path_hooks", [hook] + sys.path_hooks)
+    monkeypatch.setattr(sys, "path_importer_cache", {})
+
+
+def _pyc_target(tmp_path):
+    src = tmp_path / "src" / "target.py"
+    src.parent.mkdir()
+    src.write_text(BODY)
+    return compile_pyc(str(src), str(tmp_path / "target.pyc"))
+
+
+HOOK_KINDS = ["script", "pyc", "directory", "zip"]
+
+
+def _target(kind, tmp_path):
+    if kind == "pyc":
+        return _pyc_target(tmp_path)
+    return make_path_target(kind, tmp_path, BODY)
+
+
+@pytest.mark.parametrize("kind", HOOK_KINDS)
+def test_meta_path_hook_reaches_the_target_only_when_asked(kind, tmp_path,
+                                                           meta_hook):
+    target = _target(kind, tmp_path)
+    assert runpath_spec.run_path(target)["value"] == "ORIGINAL"
+    assert USED == []
+    g = runpath_spec.run_path(target, import_hooks=True)
+    assert g["value"] == "REWRITTEN"
+    assert USED
+
+
+@pytest.mark.parametrize("kind", ["script", "directory"])
+def test_path_hook_reaches_the_target(kind, tmp_path, path_hook):
+    target = _target(kind, tmp_path)
+    g = runpath_spec.run_path(target, import_hooks=True)
+    assert g["value"] == "REWRITTEN"
+    if kind == "script":
+        assert runpath_spec.run_path(target)["value"] == "ORIGINAL"
+    else:  # an entry's __main__ always comes from sys.path_hooks, as in runpy
+        assert runpath_spec.run_path(target)["value"] == "REWRITTEN"
+
+
+def test_hooked_spec_in_each_profile(tmp_path, meta_hook):
+    target = _target("script", tmp_path)
+    spec = spec_from_path(target, import_hooks=True)
+    assert isinstance(spec.loader, RewritingLoader) and spec.name == "target"
+    runpy_g = runpath_spec.run_path(target, import_hooks=True)
+    assert runpy_g["__spec__"] is None and runpy_g["__loader__"] is None
+    python_g = runpath_spec.run_path(target, import_hooks=True,
+                                     profile="python", run_name="__main__")
+    assert isinstance(python_g["__loader__"], RewritingLoader)
+    assert python_g["__spec__"] is None
+    spec_g = runpath_spec.run_path(target, import_hooks=True, profile="spec",
+                                   run_name="__main__")
+    assert spec_g["__spec__"].loader is spec_g["__loader__"]
+    assert spec_g["__name__"] == "__main__"
+    assert spec_g["__spec__"].name == "target"
+    assert spec_g["value"] == "REWRITTEN"
+
+
+def test_no_finder_claims_a_suffixless_script(tmp_path, meta_hook):
+    target = make_path_target("suffixless", tmp_path, BODY)
+    with pytest.warns(ImportHookWarning) as record:
+        g = runpath_spec.run_path(target, import_hooks=True)
+    assert g["value"] == "ORIGINAL"
+    assert "no finder claims it" in str(record[0].message)
+    assert repr(os.path.abspath(target)) in str(record[0].message)
+
+
+def test_a_module_elsewhere_is_not_taken_for_the_file(tmp_path, monkeypatch):
+    class Elsewhere:
+        @staticmethod
+        def find_spec(fullname, path=None, target=None):
+            return importlib.util.spec_from_file_location(
+                fullname, "/elsewhere/%s.py" % fullname)
+    import importlib.util
+    monkeypatch.setattr(sys, "meta_path", [Elsewhere] + sys.meta_path)
+    target = tmp_path / "shadowed.py"
+    target.write_text(BODY)
+    with pytest.warns(ImportHookWarning, match="finds 'shadowed' at "
+                                               "'/elsewhere/shadowed.py'"):
+        g = runpath_spec.run_path(str(target), import_hooks=True)
+    assert g["value"] == "ORIGINAL"
+
+
+def test_run_main_and_cli_import_hooks(tmp_path):
+    hook_dir = tmp_path / "hooks"
+    hook_dir.mkdir()
+    (hook_dir / "sitecustomize.py").write_text(textwrap.dedent('''
+        import importlib.machinery, sys
+        class L(importlib.machinery.SourceFileLoader):
+            def source_to_code(self, data, path, *, _optimize=-1):
+                return super().source_to_code(
+                    data.replace(b"ORIGINAL", b"REWRITTEN"), path)
+        sys.path_hooks.insert(0, importlib.machinery.FileFinder.path_hook(
+            (L, [".py"])))
+        sys.path_importer_cache.clear()
+    '''))
+    (tmp_path / "t.py").write_text("value = 'ORIGINAL'\nprint(value)\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(hook_dir),
+                                                       PROJECT]))
+    for args, expected in ((["t.py"], "ORIGINAL"),
+                           (["--import-hooks", "t.py"], "REWRITTEN")):
+        out = subprocess.run([sys.executable, "-m", "runpath_spec"] + args,
+                             cwd=str(tmp_path), env=env, check=True,
+                             stdout=subprocess.PIPE, universal_newlines=True)
+        assert out.stdout.strip() == expected
+
+
+# -- registered and per-call loaders ----------------------------------------------
+
+class LoaderA(RewritingLoader):
+    pass
+
+
+class LoaderB(importlib.machinery.SourceFileLoader):
+    pass
+
+
+@pytest.fixture
+def clean_registry(monkeypatch):
+    monkeypatch.setattr(_plugins, "_registered", {})
+
+
+def _file(tmp_path, name, text=BODY):
+    p = tmp_path / name
+    p.write_text(text)
+    return str(p)
+
+
+def test_registered_loader_is_used(tmp_path, clean_registry):
+    path = _file(tmp_path, "script.rw")
+    assert runpath_spec.run_path(path)["value"] == "ORIGINAL"
+    register_loader(LoaderA, ".rw")
+    spec = spec_from_path(path)
+    assert type(spec.loader) is LoaderA and spec.origin == path
+    assert runpath_spec.run_path(path)["value"] == "REWRITTEN"
+    assert runpath_spec.run_main(path)["value"] == "REWRITTEN"
+    unregister_loader(LoaderA)
+    assert runpath_spec.run_path(path)["value"] == "ORIGINAL"
+
+
+def test_precedence(tmp_path, clean_registry):
+    path = _file(tmp_path, "x.data.rw")
+    register_loader(LoaderA, [".rw"])
+    register_loader(LoaderB, ".rw")  # the later registration wins
+    assert type(spec_from_path(path).loader) is LoaderB
+    register_loader(LoaderA, ".data.rw")  # the longest suffix wins
+    assert type(spec_from_path(path).loader) is LoaderA
+    per_call = [(LoaderB, ".data.rw")]  # per call beats registered
+    assert type(spec_from_path(path, loaders=per_call).loader) is LoaderB
+    assert runpath_spec.run_path(path, loaders=per_call)["value"] == "ORIGINAL"
+    unregister_loader(LoaderA, ".data.rw")
+    assert type(spec_from_path(path).loader) is LoaderB
+
+
+def test_registration_errors(clean_registry):
+    with pytest.raises(ValueError, match="expected suffixes like '.hy', "
+                                         "got 'rw'"):
+        register_loader(LoaderA, "rw")
+    with pytest.raises(ValueError, match="at least one suffix"):
+        register_loader(LoaderA, [])
+    with pytest.raises(TypeError, match="expected a loader class"):
+        register_loader("nope", ".rw")
+    with pytest.raises(LookupError, match="is not registered"):
+        unregister_loader(LoaderA)
+    register_loader(LoaderA, ".rw")
+    with pytest.raises(LookupError):
+        unregister_loader(LoaderA, [".rw", ".other"])
+
+
+def test_a_directory_with_a_registered_suffix_is_still_an_entry(
+        tmp_path, clean_registry):
+    d = tmp_path / "app.rw"
+    d.mkdir()
+    (d / "__main__.py").write_text(BODY)
+    register_loader(LoaderA, ".rw")
+    assert runpath_spec.run_path(str(d))["value"] == "ORIGINAL"
+
+
+def _scratch_venv(tmp_path, plugin_files=None, dist=None):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)],
+                   check=True)
+    python = str(venv / "bin" / "python")
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()"
+         "['purelib'])"], check=True, stdout=subprocess.PIPE,
+        universal_newlines=True).stdout.strip()
+    with open(os.path.join(purelib, "runpath_spec_dev.pth"), "w") as f:
+        f.write(PROJECT + "\n")
+    for name, text in (plugin_files or {}).items():
+        path = os.path.join(purelib, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+    return python
+
+
+def test_entry_point_plugin_in_a_scratch_venv(tmp_path):
+    python = _scratch_venv(tmp_path, {
+        "tinyplug.py": textwrap.dedent('''
+            import importlib.machinery
+            class TinyLoader(importlib.machinery.SourceFileLoader):
+                def source_to_code(self, data, path, *, _optimize=-1):
+                    return compile("print('tiny says', %r)" % data.decode()
+                                   .strip(), path, "exec")
+        '''),
+        "tinyplug-0.1.dist-info/METADATA":
+            "Metadata-Version: 2.1\nName: tinyplug\nVersion: 0.1\n",
+        "tinyplug-0.1.dist-info/entry_points.txt":
+            "[runpath_spec.loaders]\ntiny = tinyplug:TinyLoader\n",
+    })
+    (tmp_path / "hello.tiny").write_text("hello there\n")
+    out = subprocess.run([python, "-m", "runpath_spec", "hello.tiny"],
+                         cwd=str(tmp_path), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, universal_newlines=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "tiny says hello there"
+    # Importing runpath_spec scans no entry points.
+    probe = ("import sys; before = 'importlib.metadata' in sys.modules\n"
+             "import runpath_spec\n"
+             "print(before, 'importlib.metadata' in sys.modules)")
+    out = subprocess.run([python, "-c", probe], stdout=subprocess.PIPE,
+                         universal_newlines=True, check=True)
+    before, after = out.stdout.split()
+    assert after == before
+
+
+# -- the notebook loader ----------------------------------------------------------
+
+def _notebook(tmp_path, cells, name="nb.ipynb", nbformat=4):
+    nb = {"nbformat": nbformat, "nbformat_minor": 5, "metadata": {},
+          "cells": [{"cell_type": kind, "metadata": {}, "source": source,
+                     **({"outputs": [], "execution_count": None}
+                        if kind == "code" else {})}
+                    for kind, source in cells]}
+    path = tmp_path / name
+    path.write_text(json.dumps(nb))
+    return str(path)
+
+
+NB_LOADERS = [(NotebookLoader, ".ipynb")]
+
+
+def test_notebook_cells_run_in_order_as_one_module(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["tool"])
+    nb = _notebook(tmp_path, [
+        ("markdown", "# A title\nsome *text*"),
+        ("code", ["import sys\n", "x = 1\n"]),
+        ("raw", "not python at all"),
+        ("code", "x += 1\nargv = list(sys.argv)"),
+    ])
+    g = runpath_spec.run_main(nb, ["a"], loaders=NB_LOADERS)
+    assert g["x"] == 2 and g["argv"] == [nb, "a"]
+
+
+def test_notebook_magics_are_set_aside_with_one_warning(tmp_path):
+    nb = _notebook(tmp_path, [
+        ("code", "%matplotlib inline\nx = 1"),
+        ("code", "!ls -l\ny = 2"),
+        ("code", "%%timeit\nthis cell is not python"),
+        ("code", "z = x + y"),
+    ])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        g = runpath_spec.run_path(nb, loaders=NB_LOADERS)
+    assert g["z"] == 3
+    magic = [w for w in caught if w.category is NotebookMagicWarning]
+    assert len(magic) == 1
+    message = str(magic[0].message)
+    assert "set aside 4 IPython-only lines" in message
+    for text in ("%matplotlib (cell 1)", "!ls (cell 2)", "%%timeit (cell 3)"):
+        assert text in message
+
+
+def test_notebook_traceback_points_at_the_cell(tmp_path):
+    nb = _notebook(tmp_path, [
+        ("code", "a = 1"),
+        ("markdown", "between"),
+        ("code", ["def f():\n", "    raise ValueError('in cell three')\n",
+                  "f()\n"]),
+    ])
+    import traceback
+    with pytest.raises(ValueError) as info:
+        runpath_spec.run_path(nb, loaders=NB_LOADERS)
+    frames = traceback.extract_tb(info.value.__traceback__)[-2:]
+    assert [(f.filename, f.lineno, f.line) for f in frames] == [
+        (nb, 3003, "f()"),
+        (nb, 3002, "raise ValueError('in cell three')")]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("not json", "is not valid JSON"),
+    ("[1, 2]", "expected an object with a 'cells' list"),
+    (json.dumps({"nbformat": 3, "cells": []}), "expected nbformat 4, got 3"),
+])
+def test_bad_notebooks(content, message, tmp_path):
+    p = tmp_path / "bad.ipynb"
+    p.write_text(content)
+    with pytest.raises(runpath_spec.RunpathError, match=message):
+        runpath_spec.run_path(str(p), loaders=NB_LOADERS)
+
+
+def test_long_cells_widen_the_numbering(tmp_path):
+    long_cell = "x = 0\n" * 1200 + "raise KeyError('deep')\n"
+    nb = _notebook(tmp_path, [("code", long_cell)])
+    import traceback
+    with pytest.raises(KeyError) as info:
+        runpath_spec.run_path(nb, loaders=NB_LOADERS)
+    assert traceback.extract_tb(info.value.__traceback__)[-1].lineno == 11201
+
+
+def test_notebook_through_the_entry_point_and_cli(tmp_path):
+    if ".ipynb" not in _plugins._scan_entry_points():
+        pytest.skip("runpath_spec is not installed here, so its entry point "
+                    "for .ipynb is not registered (pip install -e .)")
+    nb = _notebook(tmp_path, [
+        ("code", "%load_ext autoreload\nimport sys\nprint('args', sys.argv[1:])"),
+        ("markdown", "text"),
+        ("code", "def f():\n    raise RuntimeError('third cell')\nf()"),
+    ])
+    out = subprocess.run([sys.executable, "-m", "runpath_spec", nb, "x"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         universal_newlines=True)
+    assert out.returncode == 1
+    assert out.stdout == "args ['x']\n"
+    assert "NotebookMagicWarning" in out.stderr and "%load_ext" in out.stderr
+    assert 'line 3002, in f\n    raise RuntimeError(\'third cell\')' in \
+        out.stderr
