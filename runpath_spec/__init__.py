@@ -15,8 +15,9 @@ from ._finders import spec_from_module, spec_from_path
 from ._main import run_main
 from ._plugins import register_loader, unregister_loader
 from ._loaders import BytecodeScriptLoader, SourceScriptLoader
-from .errors import (BadFlagsError, BadMagicError, ImportHookWarning,
-                     MainNotFoundError, PycError, RunpathError,
+from .errors import (BadFlagsError, BadMagicError, BadPathError,
+                     BadZipError, ImportHookWarning, MainNotFoundError,
+                     NotRegularFileError, PycError, RunpathError,
                      StalePycError, TruncatedPycError)
 
 __version__ = "0.1.0.dev0"
@@ -35,6 +36,9 @@ __all__ = [
     "BytecodeScriptLoader",
     "RunpathError",
     "MainNotFoundError",
+    "BadPathError",
+    "NotRegularFileError",
+    "BadZipError",
     "PycError",
     "BadMagicError",
     "BadFlagsError",

@@ -62,8 +62,8 @@ def _bytecode(target):
                 st = os.stat(source)
                 pyc.validate_timestamp(header, st.st_mtime, st.st_size)
             else:
-                with open(source, "rb") as f:
-                    pyc.validate_hash(header, f.read())
+                from ._loaders import read_file
+                pyc.validate_hash(header, read_file(source))
         except pyc.StalePycError:
             info["matches_source"] = False
         else:

@@ -24,13 +24,15 @@ from importlib.util import MAGIC_NUMBER
 from ._hooks import main_spec_from_import_system, spec_from_import_system
 from ._loaders import BytecodeScriptLoader, SourceScriptLoader, code_for_spec
 from ._plugins import loader_for
-from .errors import MainNotFoundError, PycError, RunpathError
+from .errors import (BadPathError, BadZipError, MainNotFoundError,
+                     NotRegularFileError, PycError, RunpathError)
 
 __all__ = ["spec_from_path", "spec_from_module", "ScriptState"]
 
 # zipimporter gives up unless the end-of-central-directory record is in the
 # last 22 bytes plus the longest possible archive comment.
 _EOCD = b"PK\x05\x06"
+_LOCAL_HEADER = b"PK\x03\x04"  # how a zip file (not a zipapp) starts
 _EOCD_WINDOW = 22 + 0xFFFF
 _BYTECODE_SUFFIXES = (".pyc", ".pyo")
 
@@ -228,8 +230,13 @@ def _read_target(fspath):
         st = os.fstat(f.fileno())
         if stat.S_ISDIR(st.st_mode):  # pragma: no cover - open() refuses dirs
             return None, "directory"
+        if stat.S_ISFIFO(st.st_mode):
+            return f.read(), None  # a pipe: never a zip, and read only once
         if not stat.S_ISREG(st.st_mode):
-            return f.read(), None  # a FIFO or device: never a zip, read once
+            raise NotRegularFileError(
+                "{!r} is a {}: expected a regular file, a FIFO, a directory "
+                "or a zip file".format(fspath, _file_type(st.st_mode)),
+                path=fspath)
         if st.st_size > _EOCD_WINDOW:
             f.seek(st.st_size - _EOCD_WINDOW)
             if _looks_like_zip(f.read()):
@@ -242,10 +249,29 @@ def _read_target(fspath):
     return data, None
 
 
+def _file_type(mode):
+    for test, name in ((stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"),
+                       (stat.S_ISSOCK, "socket")):
+        if test(mode):
+            return name
+    return "special file"  # pragma: no cover - no other kinds on POSIX
+
+
+def _decode_path(path_name):
+    """The path as ``str``; a NUL in it is a :class:`BadPathError`."""
+    fspath = os.fsdecode(path_name)
+    if "\0" in fspath:
+        raise BadPathError(
+            "path {!r} contains a NUL character: expected a file system "
+            "path".format(fspath), path=fspath)
+    return fspath
+
+
 def _find_path(path_name, name="__main__", code_filename=None,
                check_source=False, import_hooks=False, loaders=None):
     """The :class:`PathTarget` for *path_name* (see the module docstring)."""
-    fspath = os.fsdecode(path_name)
+    fspath = _decode_path(path_name)
     custom = loader_for(fspath, loaders)
     if custom is not None and not os.path.isdir(fspath):
         origin = os.path.abspath(fspath)
@@ -298,6 +324,11 @@ def _find_builtin(fspath, path_name, name, code_filename, check_source):
         if data is None:  # a large file that merely looked like a zip
             from ._loaders import read_file
             data = read_file(fspath)
+    if data[:4] == _LOCAL_HEADER:
+        # Not source (control characters), and no zipimporter takes it.
+        raise BadZipError(
+            "{!r} starts like a zip file but is not a valid one: expected an "
+            "archive with a central directory".format(fspath), path=fspath)
     kind = _classify_file(data, fspath)
     origin = os.path.abspath(fspath)
     display = fspath if code_filename is None else code_filename

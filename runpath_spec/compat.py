@@ -229,6 +229,9 @@ def _code_for_file(fname, run_name="<run_path>"):
     target = getattr(_handoff, "target", None)
     _handoff.target = None
     if target is None or target[0] != fname:
+        if os.path.isdir(fname):
+            # runpy opens it, and the OS says what is wrong.
+            raise IsADirectoryError(21, "Is a directory", os.fsdecode(fname))
         target = (fname, _find_path(fname, run_name))
     found = target[1]
     if found.entry is not None:

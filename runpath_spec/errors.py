@@ -10,6 +10,9 @@ exceptions are never wrapped: they propagate unchanged.
 __all__ = [
     "RunpathError",
     "MainNotFoundError",
+    "BadPathError",
+    "NotRegularFileError",
+    "BadZipError",
     "PycError",
     "BadMagicError",
     "BadFlagsError",
@@ -25,6 +28,26 @@ class RunpathError(ImportError):
 
 class MainNotFoundError(RunpathError):
     """A ``sys.path`` entry (directory or zip file) has no ``__main__``."""
+
+
+class BadPathError(RunpathError, ValueError):
+    """A path that names no file at all (a NUL character in it).
+
+    Also a :class:`ValueError`, which is what runpy raises for it.
+    """
+
+
+class NotRegularFileError(RunpathError):
+    """A device, socket or other special file given as a target.
+
+    Regular files, FIFOs (``python <(...)``, ``/dev/fd/N``), directories and
+    zip files run; a character device such as ``/dev/zero`` would be read
+    forever.
+    """
+
+
+class BadZipError(RunpathError):
+    """A file that starts or ends like a zip archive but is not a valid one."""
 
 
 class PycError(RunpathError):

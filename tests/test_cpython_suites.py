@@ -79,9 +79,10 @@ def test_interpreter_runs_dash_m_and_entries_through_the_standin(
 
 
 @pytest.mark.slow
-def test_cpython_runpy_suites_pass_with_the_standin(standin_python):
+def test_cpython_runpy_suites_pass_with_the_standin(standin_python, tmp_path):
+    # The suites make fixed-name scratch directories in the current one.
     out = _run(standin_python, os.path.join(HERE, "cpython_suite_driver.py"),
-               cwd=HERE)
+               cwd=str(tmp_path))
     tail = textwrap.indent("\n".join((out.stdout + out.stderr).splitlines()
                                      [-60:]), "    ")
     assert out.returncode == 0, tail

@@ -1,0 +1,477 @@
+"""Reliability and security: threads, no __main__, hostile input, audit, growth."""
+
+import gc
+import io
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import tracemalloc
+import zipimport
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import runpath_spec
+from runpath_spec import (BadPathError, BadZipError, NotRegularFileError,
+                          RunpathError, compat)
+
+from conftest import PATH_KINDS, make_path_target, make_zip
+
+PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(
+    runpath_spec.__file__)))
+
+RECORDING_BODY = textwrap.dedent('''\
+    import sys, time
+    seen_argv0 = sys.argv[0]
+    _m = sys.modules.get(__name__)
+    seen_own_module = _m is not None and _m.__dict__ is globals()
+    time.sleep(SLEEP)
+    if RAISE:
+        raise KeyError("planned")
+''')
+
+
+def _sys_state():
+    return (list(sys.argv), list(sys.path), dict(sys.modules),
+            sys.modules.get("__main__"))
+
+
+def _assert_restored(before):
+    argv, path, modules, main = before
+    assert sys.argv == argv
+    assert sys.path == path
+    assert sys.modules.get("__main__") is main
+    for name, module in modules.items():
+        assert sys.modules.get(name) is module, name
+    assert [n for n in sys.modules if n not in modules
+            and (n.startswith("<") or n.startswith("rps_"))] == []
+
+
+# -- threads ---------------------------------------------------------------------
+
+def test_overlapping_runs_in_threads_restore_sys_exactly(tmp_path,
+                                                         module_tree):
+    scripts = []
+    for i in range(8):
+        d = tmp_path / ("t%d" % i)
+        d.mkdir()
+        scripts.append(make_path_target("script", d, RECORDING_BODY))
+    pkg = tmp_path / "modroot2" / "rps_threaded"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "m.py").write_text(RECORDING_BODY)
+    sys.path.insert(1, str(tmp_path / "modroot2"))
+    before = _sys_state()
+    records, errors = [], []
+    lock = threading.Lock()
+
+    def one(i, round_):
+        sleep = 0.0005 * ((i + round_) % 4)
+        should_raise = (i + round_) % 5 == 0
+        init = {"SLEEP": sleep, "RAISE": should_raise}
+        kind = ("path", "module", "module-alter")[(i + round_) % 3]
+        start = time.perf_counter()
+        try:
+            if kind == "path":
+                g = runpath_spec.run_path(scripts[i], init_globals=init)
+                own = scripts[i]
+            else:
+                # A run name of its own: registered under the module's name,
+                # the other threads would (rightly) warn that it is there.
+                g = runpath_spec.run_module(
+                    "rps_threaded.m", init_globals=init,
+                    run_name="<rps_threaded>",
+                    alter_sys=(kind == "module-alter"))
+                own = g["__file__"]
+        except KeyError:
+            assert should_raise
+            return
+        except BaseException as exc:  # pragma: no cover - a real failure
+            errors.append(exc)
+            return
+        end = time.perf_counter()
+        with lock:
+            records.append((start, end, kind, own, g["seen_argv0"],
+                            g["seen_own_module"]))
+
+    def worker(i):
+        for round_ in range(25):
+            one(i, round_)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    sys.path.remove(str(tmp_path / "modroot2"))
+    sys.modules.pop("rps_threaded", None)
+    before[1].remove(str(tmp_path / "modroot2"))
+    assert not errors
+    _assert_restored(before)
+    # Every run that no other run overlapped saw its own values.
+    alone = 0
+    for start, end, kind, own, argv0, own_module in records:
+        overlapped = any(s < end and start < e for s, e, *_ in records
+                         if (s, e) != (start, end))
+        if not overlapped and kind != "module":
+            assert argv0 == own and own_module
+            alone += 1
+    assert len(records) > 100
+
+
+def test_runpy_itself_is_left_wrong_by_overlapping_threads(tmp_path):
+    """The defect we fix, shown on runpy's own helpers (documentation)."""
+    import runpy
+    a, b = runpy._ModifiedArgv0("a"), runpy._ModifiedArgv0("b")
+    saved = sys.argv[0]
+    a.__enter__()
+    b.__enter__()
+    a.__exit__(None, None, None)  # thread A ends first
+    b.__exit__(None, None, None)
+    wrong = sys.argv[0]
+    sys.argv[0] = saved
+    assert wrong == "a"  # runpy leaves the first run's value behind
+    ours_a, ours_b = compat._ModifiedArgv0("a"), compat._ModifiedArgv0("b")
+    ours_a.__enter__()
+    ours_b.__enter__()
+    ours_a.__exit__(None, None, None)
+    assert sys.argv[0] == "b"  # B is still running: it keeps its value
+    ours_b.__exit__(None, None, None)
+    assert sys.argv[0] == saved
+
+
+def test_target_that_runs_another_target_in_a_thread_does_not_deadlock(
+        tmp_path):
+    inner = make_path_target("script", tmp_path / "inner" if (
+        tmp_path / "inner").mkdir() is None else tmp_path, "x = 41\n")
+    outer = tmp_path / "outer.py"
+    outer.write_text(textwrap.dedent('''
+        import threading, runpath_spec
+        box = []
+        t = threading.Thread(target=lambda: box.append(
+            runpath_spec.run_path(INNER)["x"] + 1))
+        t.start()
+        t.join(30)
+        result = box[0]
+    '''))
+    before = _sys_state()
+    g = runpath_spec.run_path(str(outer), init_globals={"INNER": inner})
+    assert g["result"] == 42
+    _assert_restored(before)
+
+
+def test_nested_runs_end_in_any_order(tmp_path):
+    from runpath_spec import _sysstate
+    before = list(sys.argv)
+    o1, o2, o3 = (_sysstate.argv0(v) for v in "123")
+    o1.__enter__(), o2.__enter__(), o3.__enter__()
+    o2.__exit__(None, None, None)
+    assert sys.argv[0] == "3"
+    o3.__exit__(None, None, None)
+    assert sys.argv[0] == "1"
+    o1.__exit__(None, None, None)
+    assert sys.argv == before
+
+
+# -- __main__ ---------------------------------------------------------------------
+
+def test_main_never_leaves_sys_modules_during_a_directory_run(tmp_path):
+    target = make_path_target("directory", tmp_path, "import time\n"
+                              "time.sleep(0.01)\n")
+    main = sys.modules["__main__"]
+    seen, stop = [], threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            seen.append(sys.modules.get("__main__") is main)
+    t = threading.Thread(target=watch)
+    t.start()
+    try:
+        for _ in range(20):
+            runpath_spec.run_path(target)
+            compat.run_path(target)
+    finally:
+        stop.set()
+        t.join()
+    assert seen and all(seen)
+
+
+def test_an_interpreter_without_main_runs_every_kind(tmp_path):
+    targets = {kind: make_path_target(kind, tmp_path / kind, "x = 1\n")
+               for kind in PATH_KINDS if (tmp_path / kind).mkdir() is None}
+    code = textwrap.dedent('''
+        import sys, json
+        sys.path.insert(0, %r)
+        del sys.modules["__main__"]
+        import runpath_spec, runpath_spec.compat as compat
+        results = {}
+        for kind, path in json.loads(%r).items():
+            results[kind] = [runpath_spec.run_path(path)["x"],
+                             compat.run_path(path)["x"],
+                             runpath_spec.run_main(path)["x"]]
+        results["module"] = runpath_spec.run_module("json.tool",
+                                                    run_name="x")["__name__"]
+        print(json.dumps(results), "__main__" in sys.modules)
+    ''') % (PROJECT, __import__("json").dumps(targets))
+    out = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, universal_newlines=True)
+    assert out.returncode == 0, out.stderr
+    results, main_present = out.stdout.rsplit(" ", 1)
+    assert main_present.strip() == "False"
+    parsed = __import__("json").loads(results)
+    assert all(v == [1, 1, 1] for k, v in parsed.items() if k != "module")
+
+
+# -- bad and hostile input ----------------------------------------------------------
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_character_devices_are_refused(device):
+    if not os.path.exists(device):
+        pytest.skip("no %s here" % device)
+    before = _sys_state()
+    with pytest.raises(NotRegularFileError) as info:
+        runpath_spec.run_path(device)
+    assert "%r is a character device" % device in str(info.value)
+    assert info.value.path == device
+    _assert_restored(before)
+
+
+def test_a_socket_is_refused(tmp_path):
+    path = str(tmp_path / "sock")
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.bind(path)
+        with pytest.raises((OSError, NotRegularFileError)) as info:
+            runpath_spec.run_path(path)
+        assert "sock" in str(info.value)
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize("path", ["a\0b.py", b"a\0b.py"])
+def test_nul_in_path(path):
+    with pytest.raises(BadPathError) as info:
+        runpath_spec.run_path(path)
+    assert isinstance(info.value, ValueError)  # what runpy raises
+    assert "contains a NUL character" in str(info.value)
+
+
+def test_undecodable_bytes_path(tmp_path):
+    raw = os.path.join(os.fsencode(str(tmp_path)), b"\xff\xfe.py")
+    with pytest.raises(FileNotFoundError):
+        runpath_spec.run_path(raw)
+    with open(raw, "wb") as f:
+        f.write(b"x = 'undecodable name'\n")
+    assert runpath_spec.run_path(raw)["x"] == "undecodable name"
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    target = make_path_target("script", tmp_path, "x = 1\n")
+    real = io.open_code
+
+    def refuse(path):
+        if path == target:
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+    monkeypatch.setattr(io, "open_code", refuse)
+    before = _sys_state()
+    with pytest.raises(PermissionError) as info:
+        runpath_spec.run_path(target)
+    assert info.value.filename == target
+    _assert_restored(before)
+
+
+def test_directory_where_a_file_is_needed(tmp_path):
+    if sys.version_info >= (3, 12, 6):
+        call = lambda: compat._get_code_from_file(str(tmp_path))  # noqa
+    else:
+        call = lambda: compat._get_code_from_file("r", str(tmp_path))  # noqa
+    with pytest.raises(IsADirectoryError):
+        call()
+
+
+def test_a_zip_that_is_not_one(tmp_path):
+    z = make_zip(str(tmp_path / "good.zip"), {"__main__.py": "x = 1\n"})
+    data = open(z, "rb").read()
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(data[:len(data) // 2])
+    with pytest.raises(BadZipError) as info:
+        runpath_spec.run_path(str(cut))
+    assert info.value.path == str(cut)
+    assert isinstance(info.value, RunpathError)
+
+
+def test_wrong_argument_types_are_type_errors():
+    with pytest.raises(TypeError):
+        runpath_spec.run_path(42)
+    with pytest.raises(TypeError, match="module name must be str"):
+        runpath_spec.run_module(42)
+
+
+# -- properties -----------------------------------------------------------------------
+
+def _raised_by_target(exc, target):
+    tb = exc.__traceback__
+    origin = os.path.abspath(target)
+    while tb is not None:
+        if os.path.abspath(tb.tb_frame.f_code.co_filename) == origin:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+_INTERNAL = (TypeError, KeyError, AttributeError, SystemError, EOFError)
+
+
+def _check_outcome(call, target):
+    before = _sys_state()
+    try:
+        call()
+    except (RunpathError, OSError):
+        pass
+    except SyntaxError:
+        pass  # the target's own source does not compile
+    except ValueError as exc:
+        # compile() of source with NUL bytes (Python <= 3.11) or with bytes
+        # that are not UTF-8 (a UnicodeDecodeError from 3.11): as runpy.
+        assert "null bytes" in str(exc) or isinstance(
+            exc, UnicodeDecodeError), exc
+    except BaseException as exc:
+        if isinstance(exc, _INTERNAL):
+            assert _raised_by_target(exc, target), repr(exc)
+    _assert_restored(before)
+
+
+_CODE = {ord("c"), ord("c") | 0x80}
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=80),
+       kind=st.sampled_from(["source", "pyc", "zip", "suffixless"]))
+def test_random_bytes_as_targets(data, kind, tmp_path_factory):
+    from importlib.util import MAGIC_NUMBER
+    d = tmp_path_factory.mktemp("rand")
+    if kind == "pyc":
+        if len(data) > 16 and data[16] in _CODE:
+            data = data[:16] + b"N" + data[17:]  # marshal is not safe: see docs
+        data = MAGIC_NUMBER + data[4:] if data[:1] == b"\xff" else data
+        name = "t.pyc"
+    elif kind == "zip":
+        data = b"PK\x03\x04" + data
+        name = "t.zip"
+    else:
+        name = "t.py" if kind == "source" else "t"
+    target = d / name
+    target.write_bytes(data)
+    _check_outcome(lambda: runpath_spec.run_path(str(target)), str(target))
+
+
+@settings(max_examples=150, deadline=None)
+@given(path=st.one_of(st.text(max_size=20),
+                      st.binary(max_size=20)))
+def test_random_paths(path, tmp_path_factory):
+    d = tmp_path_factory.mktemp("paths")
+    old = os.getcwd()
+    os.chdir(str(d))
+    try:
+        _check_outcome(lambda: runpath_spec.run_path(path), "<none>")
+    finally:
+        os.chdir(old)
+
+
+_keys = st.text(min_size=1, max_size=8)
+_values = st.one_of(st.none(), st.integers(), st.text(max_size=5),
+                    st.lists(st.integers(), max_size=2))
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(init=st.dictionaries(_keys, _values, max_size=6),
+       kind=st.sampled_from(["script", "directory", "zip"]))
+def test_random_init_globals(init, kind, tmp_path_factory):
+    d = tmp_path_factory.mktemp("init")
+    target = make_path_target(kind, d, "y = 2\n")
+    origin = target if kind == "script" else os.path.join(target,
+                                                          "__main__.py")
+    _check_outcome(lambda: runpath_spec.run_path(target, init_globals=init),
+                   origin)
+
+
+# -- auditing --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["script", "pyc", "directory_pyc",
+                                  "pyc_named_source"])
+def test_every_file_is_opened_through_open_code(kind, tmp_path, monkeypatch):
+    target = make_path_target(kind, tmp_path, "x = 1\n")
+    opened = []
+    real = io.open_code
+
+    def recording(path):
+        opened.append(path)
+        return real(path)
+    monkeypatch.setattr(io, "open_code", recording)
+    runpath_spec.run_path(target)
+    expected = (os.path.join(target, "__main__.pyc")
+                if kind == "directory_pyc" else target)
+    assert expected in opened
+
+
+def test_open_code_hook_sees_every_read_in_a_subprocess(tmp_path):
+    """An audit hook sees the 'open' of every file, .pyc included."""
+    target = make_path_target("directory_pyc", tmp_path, "x = 1\n")
+    code = textwrap.dedent('''
+        import sys
+        sys.path.insert(0, %r)
+        import runpath_spec
+        seen = []
+        sys.addaudithook(lambda e, a: seen.append(str(a[0]))
+                         if e == "open" else None)
+        runpath_spec.run_path(%r)
+        print(any(s.endswith("__main__.pyc") for s in seen))
+    ''') % (PROJECT, target)
+    out = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                         universal_newlines=True, check=True)
+    assert out.stdout.strip() == "True"
+
+
+# -- no growth ----------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_ten_thousand_runs_do_not_grow(tmp_path, module_tree):
+    targets = [make_path_target(kind, tmp_path / kind, "x = [1] * 10\n")
+               for kind in ("script", "pyc", "directory", "zip")
+               if (tmp_path / kind).mkdir() is None]
+    calls = [lambda t=t: runpath_spec.run_path(t) for t in targets]
+    calls.append(lambda: runpath_spec.run_module(module_tree + ".mod"))
+    calls.append(lambda: compat.run_path(targets[2]))
+
+    def round_():
+        for call in calls:
+            call()
+
+    for _ in range(50):
+        round_()
+    gc.collect()
+    modules, cache = len(sys.modules), len(sys.path_importer_cache)
+    zip_cache = len(zipimport._zip_directory_cache)
+    tracemalloc.start()
+    try:
+        for _ in range(200):
+            round_()
+        gc.collect()
+        first = tracemalloc.get_traced_memory()[0]
+        for _ in range(10000 // len(calls)):
+            round_()
+        gc.collect()
+        last = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert len(sys.modules) == modules
+    assert len(sys.path_importer_cache) == cache
+    assert len(zipimport._zip_directory_cache) == zip_cache
+    assert last - first < 256 * 1024, (first, last)
