@@ -20,6 +20,7 @@ options:
   --check-source    refuse a .pyc whose source has changed since it was compiled
   --import-hooks    get a script's code from the import system (sys.meta_path,
                     sys.path_hooks), so import hooks apply to it
+  --cache           take a script's code from a __pycache__ bytecode cache
   --explain         run nothing: show the spec, each profile's dunders, the
                     sys changes and (for bytecode) the decoded header
   --json            with --explain: print one JSON object
@@ -34,7 +35,8 @@ class _UsageError(Exception):
 
 def _parse(argv):
     opts = {"profile": "python", "check_source": False, "explain": False,
-            "json": False, "module": False, "import_hooks": False}
+            "json": False, "module": False, "import_hooks": False,
+            "cache": False}
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -60,6 +62,8 @@ def _parse(argv):
             opts["check_source"] = True
         elif arg == "--import-hooks":
             opts["import_hooks"] = True
+        elif arg == "--cache":
+            opts["cache"] = True
         elif arg == "--explain":
             opts["explain"] = True
         elif arg == "--json":
@@ -122,7 +126,8 @@ def main(argv=None):
         prepared = MainTarget(target, args, module=opts["module"],
                               profile=opts["profile"],
                               check_source=opts["check_source"],
-                              import_hooks=opts["import_hooks"])
+                              import_hooks=opts["import_hooks"],
+                              cache=opts["cache"])
     except RunpathError as exc:
         # What python (runpy's _Error) prints for a target it cannot run.
         sys.stderr.write("{}: {}\n".format(sys.executable, exc))

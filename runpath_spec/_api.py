@@ -29,7 +29,8 @@ def _code_filename(path_name, profile):
 
 def run_path(path_name, init_globals=None, run_name=None, *,
              profile="runpy", module=None, keep_module=False,
-             check_source=False, import_hooks=False, loaders=None):
+             check_source=False, import_hooks=False, loaders=None,
+             cache=False):
     """Execute the code at *path_name* and return its globals.
 
     A drop-in for :func:`runpy.run_path`: *path_name* is a script (any
@@ -44,7 +45,12 @@ def run_path(path_name, init_globals=None, run_name=None, *,
     (:class:`~runpath_spec.StalePycError`); ``import_hooks=True`` takes a
     script's spec from the import system, so import hooks reach it;
     ``loaders`` adds loaders by suffix for this call (see
-    :func:`~runpath_spec.spec_from_path`).
+    :func:`~runpath_spec.spec_from_path`); ``cache=True`` takes a source
+    target's code from a PEP 3147 bytecode cache (``__pycache__``, or
+    ``sys.pycache_prefix``), written atomically, validated by timestamp (by
+    checked hash when ``SOURCE_DATE_EPOCH`` is set), never written where
+    it cannot be (``sys.dont_write_bytecode``, a read-only directory, a
+    file without a ``.py`` suffix: then kept in memory).
 
     Differs from runpy where runpy is wrong: a directory or zip without
     ``__main__`` raises :class:`~runpath_spec.MainNotFoundError` instead of
@@ -58,7 +64,8 @@ def run_path(path_name, init_globals=None, run_name=None, *,
     target = _find_path(path_name, run_name,
                         code_filename=_code_filename(path_name, profile),
                         check_source=check_source,
-                        import_hooks=import_hooks, loaders=loaders)
+                        import_hooks=import_hooks, loaders=loaders,
+                        cache=cache)
     spec = target.spec
     shown = os.fsdecode(path_name) if _FSDECODED_PATHS else path_name
     if target.entry is None:

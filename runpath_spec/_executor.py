@@ -22,6 +22,7 @@ import sys
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 
 from . import _sysstate
+from ._loaders import ScriptState
 
 __all__ = ["PROFILES", "derive", "profile_attrs", "runpy_attrs", "exec_spec",
            "execute"]
@@ -64,12 +65,10 @@ def _python_file(given):
 
 def _script_state(spec):
     """The ScriptState of a plain-file target's spec, else ``None``."""
-    state = getattr(spec, "_runpath_script", None)  # a hook's spec
-    if state is not None:
-        return state
-    from ._finders import ScriptState
     state = spec.loader_state
-    return state if isinstance(state, ScriptState) else None
+    if type(state) is ScriptState:
+        return state
+    return getattr(spec, "_runpath_script", None)  # a hook's spec
 
 
 def _given_path(state):
@@ -85,33 +84,32 @@ def profile_attrs(profile, spec, run_name=None, pkg_name=None):
     ``runpy.run_path`` does for a directory or zip (``''`` for
     ``"<run_path>"``).
     """
-    attrs = derive(spec, run_name)
     if profile == "spec":
-        return attrs
+        return derive(spec, run_name)
+    name = spec.name if run_name is None else run_name
     state = _script_state(spec)
     if profile == "runpy":
         if state is not None:
             # runpy never makes a spec for a plain file.
-            return runpy_attrs(attrs["__name__"], None,
-                               attrs["__name__"].rpartition(".")[0],
+            return runpy_attrs(name, None, name.rpartition(".")[0],
                                _given_path(state))
-        return runpy_attrs(attrs["__name__"], spec, pkg_name)
+        return runpy_attrs(name, spec, pkg_name)
     if profile == "python":
         if state is not None:
             shown = _python_file(state.given)
             if state.kind in ("source", "bytecode"):
                 loader = (SourcelessFileLoader if state.kind == "bytecode"
-                          else SourceFileLoader)(attrs["__name__"], shown)
+                          else SourceFileLoader)(name, shown)
             else:  # a hook's or a registered loader: python has none
                 loader = spec.loader
-            return {"__name__": attrs["__name__"], "__doc__": None,
+            return {"__name__": name, "__doc__": None,
                     "__package__": None, "__spec__": None,
                     "__loader__": loader,
                     "__builtins__": builtins, "__file__": shown,
                     "__cached__": None, "__annotations__": {}}
         # Directories, zips and -m: runpy's _run_module_as_main into the
         # interpreter's own __main__, which starts with __annotations__.
-        attrs = runpy_attrs(attrs["__name__"], spec)
+        attrs = runpy_attrs(name, spec)
         attrs.update(__builtins__=builtins, __annotations__={})
         return attrs
     raise ValueError("unknown profile {!r}: expected one of {}".format(
@@ -161,47 +159,36 @@ def execute(spec, code, *, run_name=None, init_globals=None,
 
     *register* puts the module in ``sys.modules[run_name]`` while it runs;
     *argv0*, if not ``None``, is put in ``sys.argv[0]`` meanwhile.  Both
-    are undone by ownership afterwards
-    (see ``_sysstate``) unless *keep_module*.  The runpy profile returns a
-    copy of the globals, as runpy does; the others the module's own dict.
+    are undone by ownership afterwards (see ``_sysstate``) unless
+    *keep_module*.  The runpy profile returns a copy of the globals, as
+    runpy does; the others the module's own dict.
     """
-    if profile not in PROFILES:
-        raise ValueError("unknown profile {!r}: expected one of {}".format(
-            profile, ", ".join(map(repr, PROFILES))))
     if run_name is None:
         run_name = spec.name
+    attrs = profile_attrs(profile, spec, run_name, pkg_name)
     if module is None:
         module = _new_module(spec, profile, run_name)
     run_globals = module.__dict__
     if init_globals is not None:
         run_globals.update(init_globals)
-    run_globals.update(profile_attrs(profile, spec, run_name, pkg_name))
+    run_globals.update(attrs)
     sys.audit("runpath_spec.run", spec.origin, run_name)
     if register and keep_module:
         sys.modules[run_name] = module
         register = False
-    with _maybe(register, _sysstate.module, run_name, module), \
-            _maybe(argv0 is not None, _sysstate.argv0, argv0):
+    if register:
+        with _sysstate.RunSlots(run_name, module, argv0):
+            exec(code, run_globals)
+        if profile == "runpy":
+            # runpy copies: the temporary module may be collected afterwards.
+            return run_globals.copy()
+        return run_globals
+    if argv0 is None:
         exec(code, run_globals)
-    if profile == "runpy" and register:
-        # runpy copies: the temporary module may be collected afterwards.
-        return run_globals.copy()
+    else:
+        with _sysstate.argv0(argv0):
+            exec(code, run_globals)
     return run_globals
-
-
-class _Nothing:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc_info):
-        return None
-
-
-_NOTHING = _Nothing()
-
-
-def _maybe(condition, factory, *args):
-    return factory(*args) if condition else _NOTHING
 
 
 def exec_spec(spec, *, run_name=None, init_globals=None, profile="spec",

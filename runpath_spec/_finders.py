@@ -15,14 +15,17 @@ A path is one of:
 * anything else: source text, whatever its suffix.
 """
 
+import io
 import os
 import stat
 import sys
 from importlib.machinery import ModuleSpec
-from importlib.util import MAGIC_NUMBER
+# importlib.util (which re-exports it) costs milliseconds to import.
+from importlib._bootstrap_external import MAGIC_NUMBER
 
 from ._hooks import main_spec_from_import_system, spec_from_import_system
-from ._loaders import BytecodeScriptLoader, SourceScriptLoader, code_for_spec
+from ._loaders import (BytecodeScriptLoader, ScriptState, SourceScriptLoader,
+                       code_for_spec)
 from ._plugins import loader_for
 from .errors import (BadPathError, BadZipError, MainNotFoundError,
                      NotRegularFileError, PycError, RunpathError)
@@ -35,27 +38,6 @@ _EOCD = b"PK\x05\x06"
 _LOCAL_HEADER = b"PK\x03\x04"  # how a zip file (not a zipapp) starts
 _EOCD_WINDOW = 22 + 0xFFFF
 _BYTECODE_SUFFIXES = (".pyc", ".pyo")
-
-
-class ScriptState:
-    """``spec.loader_state`` of a plain-file target: what was asked for.
-
-    *kind* is ``"source"`` or ``"bytecode"`` (runpath_spec's own loaders),
-    ``"custom"`` (a registered loader) or ``"hook"`` (a spec the import
-    system gave, with ``import_hooks=True``); *given* is the path object
-    as the caller passed it (runpy shows it unchanged as ``__file__`` and
-    ``sys.argv[0]`` before Python 3.13).
-    """
-
-    __slots__ = ("kind", "given")
-
-    def __init__(self, kind, given):
-        self.kind = kind
-        self.given = given
-
-    def __repr__(self):
-        return "ScriptState(kind={!r}, given={!r})".format(self.kind,
-                                                            self.given)
 
 
 class PathTarget:
@@ -211,42 +193,82 @@ def _classify_file(data, fspath):
     return "source"
 
 
-def _read_target(fspath):
-    """Open *fspath* once: ``(data, None)`` for a file, ``(None, kind)`` for an entry.
+def _read_all(fspath):
+    with io.open_code(fspath) as f:
+        return f.read()
 
-    The file is read whole, once, through io.open_code, and the bytes go to
-    the loader: a FIFO can be read only once.  A regular file is first
-    checked for a zip directory at its end, as runpy's zipimporter probe
-    would; a directory (or a path inside a zip) is an entry.
+
+def _read_candidate(fspath, size):
+    """Read a regular file once: ``(data, looks_like_zip)``.
+
+    A large file is first checked for a zip directory at its end (then
+    ``data`` is ``None``, as it has not been read yet).
     """
-    import io
-    try:
-        f = io.open_code(fspath)
-    except IsADirectoryError:
-        return None, "directory"
-    except (FileNotFoundError, NotADirectoryError):
-        return None, "missing"
-    with f:
-        st = os.fstat(f.fileno())
-        if stat.S_ISDIR(st.st_mode):  # pragma: no cover - open() refuses dirs
-            return None, "directory"
-        if stat.S_ISFIFO(st.st_mode):
-            return f.read(), None  # a pipe: never a zip, and read only once
-        if not stat.S_ISREG(st.st_mode):
-            raise NotRegularFileError(
-                "{!r} is a {}: expected a regular file, a FIFO, a directory "
-                "or a zip file".format(fspath, _file_type(st.st_mode)),
-                path=fspath)
-        if st.st_size > _EOCD_WINDOW:
-            f.seek(st.st_size - _EOCD_WINDOW)
-            if _looks_like_zip(f.read()):
-                return None, "zip?"
+    with io.open_code(fspath) as f:
+        if size > _EOCD_WINDOW:
+            f.seek(size - _EOCD_WINDOW)
+            if _EOCD in f.read():
+                return None, True
             f.seek(0)
-            return f.read(), None
-        data = f.read()
-    if _looks_like_zip(data):
-        return data, "zip?"
-    return data, None
+            return f.read(), False
+        # One read of the size stat gave (plus one byte, to see the end):
+        # cheaper than read()'s own fstat and second read.
+        data = f.read(size + 1)
+        if len(data) > size:  # it grew meanwhile
+            data += f.read()
+    return data, _EOCD in data
+
+
+# Finders of directories and zip files, reused while the file system object
+# is the same (device, inode; for a zip also mtime and size), so a repeated
+# run does not list the directory or read the zip's index again.  Bounded,
+# and used only while sys.path_hooks are CPython's own.
+_FINDER_CACHE_SIZE = 64
+_finder_cache = {}
+_zip_files = set()  # (dev, inode, mtime, size) of the zip files cached
+
+
+def _cache_key(fspath, st):
+    key = (fspath, st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+    if not os.path.isabs(fspath):
+        key += (os.getcwd(),)
+    return key
+
+
+def _cached_finder(key, make):
+    finder = _finder_cache.get(key)
+    if finder is None:
+        finder = make()
+        if finder is not None:
+            if len(_finder_cache) >= _FINDER_CACHE_SIZE:
+                _finder_cache.clear()
+                _zip_files.clear()
+            _finder_cache[key] = finder
+    return finder
+
+
+_default_hooks = []
+
+
+def _only_default_hooks():
+    """Are ``sys.path_hooks`` CPython's own two (zipimporter, FileFinder)?"""
+    global _default_hooks
+    hooks = sys.path_hooks
+    if hooks == _default_hooks:  # compares by identity first: cheap
+        return True
+    if all(_is_default_hook(hook) for hook in hooks):
+        _default_hooks = list(hooks)
+        return True
+    return False
+
+
+def _absolute(path):
+    """``os.path.abspath``, skipping its normalising when none is needed."""
+    simple = ("/." not in path and "//" not in path
+              and not path.endswith(os.sep) and path[:1] != ".")
+    if not simple:
+        return os.path.abspath(path)
+    return path if path[:1] == os.sep else os.path.join(os.getcwd(), path)
 
 
 def _file_type(mode):
@@ -258,20 +280,15 @@ def _file_type(mode):
     return "special file"  # pragma: no cover - no other kinds on POSIX
 
 
-def _decode_path(path_name):
-    """The path as ``str``; a NUL in it is a :class:`BadPathError`."""
-    fspath = os.fsdecode(path_name)
+def _find_path(path_name, name="__main__", code_filename=None,
+               check_source=False, import_hooks=False, loaders=None,
+               cache=False):
+    """The :class:`PathTarget` for *path_name* (see the module docstring)."""
+    fspath = path_name if type(path_name) is str else os.fsdecode(path_name)
     if "\0" in fspath:
         raise BadPathError(
             "path {!r} contains a NUL character: expected a file system "
             "path".format(fspath), path=fspath)
-    return fspath
-
-
-def _find_path(path_name, name="__main__", code_filename=None,
-               check_source=False, import_hooks=False, loaders=None):
-    """The :class:`PathTarget` for *path_name* (see the module docstring)."""
-    fspath = _decode_path(path_name)
     custom = loader_for(fspath, loaders)
     if custom is not None and not os.path.isdir(fspath):
         origin = os.path.abspath(fspath)
@@ -280,7 +297,7 @@ def _find_path(path_name, name="__main__", code_filename=None,
         spec.has_location = True
         return PathTarget("custom", spec)
     target = _find_builtin(fspath, path_name, name, code_filename,
-                           check_source)
+                           check_source, cache)
     if import_hooks:
         if target.entry is not None:
             hooked = main_spec_from_import_system(target.entry)
@@ -294,59 +311,92 @@ def _find_path(path_name, name="__main__", code_filename=None,
     return target
 
 
-def _find_builtin(fspath, path_name, name, code_filename, check_source):
-    """:func:`_find_path` with runpath_spec's own finders and loaders."""
-    hooks = sys.path_hooks
-    custom = not all(_is_default_hook(hook) for hook in hooks)
-    if custom:
+def _find_builtin(fspath, path_name, name, code_filename, check_source,
+                  cache=False):
+    """:func:`_find_path` with runpath_spec's own finders and loaders.
+
+    One ``stat`` decides the kind (a device is refused before it is
+    opened), one open reads a file, once.
+    """
+    default_hooks = _only_default_hooks()
+    if not default_hooks:
+        # A custom path hook may accept any path: ask them all first.
         finder = _entry_finder(fspath)
         if finder is not None:
             kind = "directory" if os.path.isdir(fspath) else "zip"
             return PathTarget(kind, _main_spec(finder, fspath), fspath)
-    data, probe = _read_target(fspath)
-    if probe == "directory":
-        finder = _entry_finder(fspath)
+    try:
+        st = os.stat(fspath)
+    except (FileNotFoundError, NotADirectoryError):
+        # Perhaps a path inside a zip file (app.zip/sub).
+        finder = _entry_finder(fspath, _zip_hooks())
+        if finder is not None:
+            return PathTarget("zip", _main_spec(finder, fspath), fspath)
+        raise
+    mode = st.st_mode
+    if stat.S_ISDIR(mode):
+        if default_hooks:
+            finder = _cached_finder(_cache_key(fspath, st),
+                                    lambda: _entry_finder(fspath))
+        else:
+            finder = _entry_finder(fspath)
         if finder is None:
             raise IsADirectoryError(
                 21, "is a directory, and no sys.path hook accepts it "
                 "(expected a file or a directory with a finder)", fspath)
         return PathTarget("directory", _main_spec(finder, fspath), fspath)
-    if probe in ("missing", "zip?"):
-        finder = _entry_finder(fspath, _zip_hooks())
-        if finder is not None:
-            return PathTarget("zip", _main_spec(finder, fspath), fspath)
-        if probe == "missing":
-            # Let the OS say what is wrong, naming the path as given.
-            import io
-            io.open_code(fspath).close()
-            raise FileNotFoundError(  # pragma: no cover - it just vanished
-                2, "No such file or directory", fspath)
-        if data is None:  # a large file that merely looked like a zip
-            from ._loaders import read_file
-            data = read_file(fspath)
+    if stat.S_ISREG(mode):
+        identity = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+        if default_hooks and identity in _zip_files:
+            finder = _finder_cache.get(_cache_key(fspath, st))
+            if finder is not None:
+                return PathTarget("zip", _main_spec(finder, fspath), fspath)
+        data, maybe_zip = _read_candidate(fspath, st.st_size)
+        if maybe_zip:
+            hooks = _zip_hooks()
+            if default_hooks:
+                finder = _cached_finder(_cache_key(fspath, st),
+                                        lambda: _entry_finder(fspath, hooks))
+                if finder is not None:
+                    _zip_files.add(identity)
+            else:
+                finder = _entry_finder(fspath, hooks)
+            if finder is not None:
+                return PathTarget("zip", _main_spec(finder, fspath), fspath)
+            if data is None:  # a large file that merely looked like a zip
+                data = _read_all(fspath)
+    elif stat.S_ISFIFO(mode):
+        data = _read_all(fspath)  # a pipe: never a zip, and read only once
+    else:
+        raise NotRegularFileError(
+            "{!r} is a {}: expected a regular file, a FIFO, a directory or "
+            "a zip file".format(fspath, _file_type(mode)), path=fspath)
     if data[:4] == _LOCAL_HEADER:
         # Not source (control characters), and no zipimporter takes it.
         raise BadZipError(
             "{!r} starts like a zip file but is not a valid one: expected an "
             "archive with a central directory".format(fspath), path=fspath)
     kind = _classify_file(data, fspath)
-    origin = os.path.abspath(fspath)
+    origin = _absolute(fspath)
     display = fspath if code_filename is None else code_filename
+    state = ScriptState(kind, path_name)
     if kind == "bytecode":
         loader = BytecodeScriptLoader(name, origin, data, display,
                                       check_source=check_source)
-    else:
-        loader = SourceScriptLoader(name, origin, data, display)
-    spec = ModuleSpec(name, loader, origin=origin,
-                      loader_state=ScriptState(kind, path_name))
-    spec.has_location = True
-    if kind == "bytecode":
+        spec = ModuleSpec(name, loader, origin=origin, loader_state=state)
         spec.cached = origin
+    else:
+        loader = SourceScriptLoader(name, origin, data, display, cache=cache)
+        spec = ModuleSpec(name, loader, origin=origin, loader_state=state)
+        if cache:
+            from ._cache import cache_path
+            spec.cached = cache_path(origin)
+    spec.has_location = True
     return PathTarget(kind, spec)
 
 
 def spec_from_path(path, name="__main__", *, check_source=False,
-                   import_hooks=False, loaders=None):
+                   import_hooks=False, loaders=None, cache=False):
     """The spec that running *path* would execute, without running it.
 
     *path* is a ``str``, ``bytes`` or ``os.PathLike``: a script (any
@@ -374,14 +424,17 @@ def spec_from_path(path, name="__main__", *, check_source=False,
     *import_hooks*, the spec comes from the import system (``sys.meta_path``
     and ``sys.path_hooks``) when a finder there claims the very file; if
     none does, a :class:`~runpath_spec.ImportHookWarning` says so and
-    runpath_spec's own loader is used.
+    runpath_spec's own loader is used.  With *cache*, a source file's code
+    comes from the bytecode cache (see :func:`~runpath_spec.run_path`) and
+    ``spec.cached`` names its file.
 
     Raises :class:`OSError` for a path that cannot be read and
     :class:`~runpath_spec.MainNotFoundError` for an entry without
     ``__main__``.
     """
     return _find_path(path, name, check_source=check_source,
-                      import_hooks=import_hooks, loaders=loaders).spec
+                      import_hooks=import_hooks, loaders=loaders,
+                      cache=cache).spec
 
 
 # -- module names ------------------------------------------------------------

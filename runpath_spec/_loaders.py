@@ -12,8 +12,29 @@ import os
 import sys
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 
-__all__ = ["SourceScriptLoader", "BytecodeScriptLoader", "read_file",
-           "code_for_spec"]
+__all__ = ["SourceScriptLoader", "BytecodeScriptLoader", "ScriptState",
+           "read_file", "code_for_spec"]
+
+
+class ScriptState:
+    """``spec.loader_state`` of a plain-file target: what was asked for.
+
+    *kind* is ``"source"`` or ``"bytecode"`` (runpath_spec's own loaders),
+    ``"custom"`` (a registered loader) or ``"hook"`` (a spec the import
+    system gave, with ``import_hooks=True``); *given* is the path object
+    as the caller passed it (runpy shows it unchanged as ``__file__`` and
+    ``sys.argv[0]`` before Python 3.13).
+    """
+
+    __slots__ = ("kind", "given")
+
+    def __init__(self, kind, given):
+        self.kind = kind
+        self.given = given
+
+    def __repr__(self):
+        return "ScriptState(kind={!r}, given={!r})".format(self.kind,
+                                                            self.given)
 
 
 def read_file(path):
@@ -58,12 +79,30 @@ class SourceScriptLoader(_ReadOnce, SourceFileLoader):
     """A source file of any suffix, or none, compiled from memory.
 
     Subclasses change the language by overriding :meth:`source_to_code`,
-    exactly as with :class:`importlib.machinery.SourceFileLoader`.
+    exactly as with :class:`importlib.machinery.SourceFileLoader`.  With
+    *cache*, code comes from runpath_spec's bytecode cache (see
+    :func:`runpath_spec.run_path`).
     """
 
+    def __init__(self, fullname, path, data=None, code_filename=None,
+                 cache=False):
+        super().__init__(fullname, path, data, code_filename)
+        self.cache = cache
+
     def get_code(self, fullname):
-        return self.source_to_code(self.get_data(self.path),
-                                   self.code_filename)
+        data = self.get_data(self.path)
+        if self.cache:
+            from ._cache import cached_code
+            return cached_code(self, self.path, data, lambda source:
+                               self.source_to_code(source,
+                                                   self.code_filename),
+                               self.code_filename)
+        return self.source_to_code(data, self.code_filename)
+
+    def source_to_code(self, data, path, *, _optimize=-1):
+        """Compile *data* as ``SourceFileLoader`` does (no frame trickery)."""
+        return compile(data, path, "exec", dont_inherit=True,
+                       optimize=_optimize)
 
 
 class BytecodeScriptLoader(_ReadOnce, SourcelessFileLoader):
@@ -136,8 +175,10 @@ def code_for_spec(spec, name=None):
     :func:`runpath_spec.pyc.code_from_pyc`, which says what is wrong.
     """
     loader = spec.loader
-    origin = spec.origin
     name = spec.name if name is None else name
+    if isinstance(loader, _ReadOnce):
+        return loader.get_code(name)
+    origin = spec.origin
     if type(loader) is SourcelessFileLoader and origin:
         from .pyc import code_from_pyc
         loader.get_filename(name)  # the loader's own name check

@@ -92,7 +92,8 @@ class MainTarget:
     """
 
     def __init__(self, target, argv=None, *, module=False, profile="python",
-                 check_source=False, import_hooks=False, loaders=None):
+                 check_source=False, import_hooks=False, loaders=None,
+                 cache=False):
         if profile not in PROFILES:
             raise ValueError("unknown profile {!r}: expected one of {}".format(
                 profile, ", ".join(map(repr, PROFILES))))
@@ -113,7 +114,8 @@ class MainTarget:
         path = given if profile == "runpy" else _python_abspath(given)
         found = _find_path(path, "__main__", code_filename=path,
                            check_source=check_source,
-                           import_hooks=import_hooks, loaders=loaders)
+                           import_hooks=import_hooks, loaders=loaders,
+                           cache=cache)
         self.kind, self.spec = found.kind, found.spec
         self.argv0 = given
         self.path0 = python_path0(found.kind, found.entry or path)
@@ -134,7 +136,8 @@ class MainTarget:
 
 
 def run_main(target, argv=None, *, module=False, profile="python",
-             check_source=False, import_hooks=False, loaders=None):
+             check_source=False, import_hooks=False, loaders=None,
+             cache=False):
     """Run *target* as ``python TARGET *argv`` would, in this process.
 
     *target* is a path (script, ``.pyc``, directory, zip) or, with
@@ -145,7 +148,7 @@ def run_main(target, argv=None, *, module=False, profile="python",
     start-up put first.  Everything is restored afterwards; the module's
     globals are returned.  *profile* chooses the attribute conventions
     (default ``"python"``: exactly what python gives); *check_source*,
-    *import_hooks* and *loaders* are as for :func:`run_path`.
+    *import_hooks*, *loaders* and *cache* are as for :func:`run_path`.
 
     Raises what :func:`run_path`/:func:`run_module` raise for a target
     that cannot run (:class:`OSError`, :class:`~runpath_spec.RunpathError`);
@@ -154,4 +157,4 @@ def run_main(target, argv=None, *, module=False, profile="python",
     """
     return MainTarget(target, argv, module=module, profile=profile,
                       check_source=check_source, import_hooks=import_hooks,
-                      loaders=loaders).run()
+                      loaders=loaders, cache=cache).run()

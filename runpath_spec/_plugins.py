@@ -14,7 +14,7 @@ suffix without its dot (``ipynb = runpath_spec.notebook:NotebookLoader``).
 """
 
 import os
-import threading
+import _thread
 
 __all__ = ["register_loader", "unregister_loader", "loader_for",
            "ENTRY_POINT_GROUP"]
@@ -23,7 +23,7 @@ ENTRY_POINT_GROUP = "runpath_spec.loaders"
 # Suffixes runpath_spec handles itself: never worth an entry-point scan.
 _OWN_SUFFIXES = frozenset(["", ".py", ".pyw", ".pyc", ".pyo"])
 
-_lock = threading.Lock()
+_lock = _thread.allocate_lock()
 _registered = {}  # suffix -> loader class
 _entry_points = None  # suffix -> EntryPoint, filled on first need
 _loaded = {}  # suffix -> loader class loaded from an entry point
@@ -109,6 +109,13 @@ def _from_entry_point(suffix):
 
 def loader_for(path, loaders=None):
     """The custom loader class for *path*, or ``None`` for runpath_spec's own."""
+    if not loaders and not _registered:
+        # The hot path: a .py, .pyc or suffixless file needs no lookup.
+        dot = path.rfind(".")
+        if dot < 0 or path.rfind(os.sep) > dot:
+            return None
+        if path[dot:] in _OWN_SUFFIXES:
+            return None
     name = os.path.basename(path)
     for loader_class, suffixes in loaders or ():
         if any(name.endswith(s) for s in _check_suffixes(suffixes)):

@@ -16,21 +16,13 @@ cannot deadlock.
 """
 
 import sys
-import threading
+import _thread
 
-_lock = threading.RLock()
+_lock = _thread.allocate_lock()
 _MISSING = object()
-
-
-class _Slot:
-    __slots__ = ("baseline", "owners")
-
-    def __init__(self, baseline):
-        self.baseline = baseline
-        self.owners = []
-
-
-_slots = {}
+_owners = {}  # slot key -> [(owner, value), ...] now in force, oldest first
+_baselines = {}  # slot key -> its value before the first of them
+ARGV0 = ("argv0", None)  # the slot key of sys.argv[0]
 
 
 def _read(key):
@@ -50,31 +42,56 @@ def _write(key, value):
             sys.modules.pop(name, None)
         else:
             sys.modules[name] = value
-        return
-    if kind == "attr":
-        if value is _MISSING:
-            if hasattr(sys, name):
-                delattr(sys, name)
-        else:
-            setattr(sys, name, value)
-        return
-    argv = getattr(sys, "argv", None)
-    if argv is None:
-        # An embedded interpreter may have no sys.argv at all: python
-        # always gives a program one, so make one for the run.
+    elif kind == "attr":
         if value is not _MISSING:
-            sys.argv = [value]
-    elif value is _MISSING:
-        if argv:
-            del argv[0]
-    elif argv:
-        argv[0] = value
+            setattr(sys, name, value)
+        elif hasattr(sys, name):
+            delattr(sys, name)
     else:
-        argv.append(value)
+        argv = getattr(sys, "argv", None)
+        if argv is None:
+            # An embedded interpreter may have no sys.argv at all: python
+            # always gives a program one, so make one for the run.
+            if value is not _MISSING:
+                sys.argv = [value]
+        elif value is _MISSING:
+            if argv:
+                del argv[0]
+        elif argv:
+            argv[0] = value
+        else:
+            argv.append(value)
+
+
+def _push(key, owner, value):  # with _lock held
+    owners = _owners.get(key)
+    if owners is None:
+        _baselines[key] = _read(key)
+        _owners[key] = [(owner, value)]
+    else:
+        owners.append((owner, value))
+    _write(key, value)
+
+
+def _pop(key, owner):  # with _lock held
+    owners = _owners[key]
+    if owners[-1][0] is owner:
+        owners.pop()
+        if owners:
+            # An older run is still going: give it back its own value.
+            _write(key, owners[-1][1])
+        else:
+            del _owners[key]
+            _write(key, _baselines.pop(key))
+    else:  # a newer run's value stays in force
+        for i, (other, _) in enumerate(owners):
+            if other is owner:
+                del owners[i]
+                break
 
 
 class Override:
-    """Install *value* in a ``sys`` slot for the duration of a ``with``."""
+    """Install *value* in one ``sys`` slot for the duration of a ``with``."""
 
     __slots__ = ("key", "value")
 
@@ -84,29 +101,43 @@ class Override:
 
     def __enter__(self):
         with _lock:
-            slot = _slots.get(self.key)
-            if slot is None:
-                slot = _slots[self.key] = _Slot(_read(self.key))
-            slot.owners.append(self)
-            _write(self.key, self.value)
+            _push(self.key, self, self.value)
         return self
 
     def __exit__(self, *exc_info):
         with _lock:
-            slot = _slots[self.key]
-            newest = slot.owners[-1] is self
-            slot.owners.remove(self)
-            if not slot.owners:
-                del _slots[self.key]
-                _write(self.key, slot.baseline)
-            elif newest:
-                # An older run is still going: give it back its own value.
-                _write(self.key, slot.owners[-1].value)
+            _pop(self.key, self)
+
+
+class RunSlots:
+    """``sys.modules[run_name]`` and, unless ``None``, ``sys.argv[0]``:
+    the two slots a run overrides, taken under one acquisition of the lock.
+    """
+
+    __slots__ = ("key", "module", "argv0")
+
+    def __init__(self, run_name, module, argv0=None):
+        self.key = ("module", run_name)
+        self.module = module
+        self.argv0 = argv0
+
+    def __enter__(self):
+        with _lock:
+            _push(self.key, self, self.module)
+            if self.argv0 is not None:
+                _push(ARGV0, self, self.argv0)
+        return self
+
+    def __exit__(self, *exc_info):
+        with _lock:
+            if self.argv0 is not None:
+                _pop(ARGV0, self)
+            _pop(self.key, self)
 
 
 def argv0(value):
     """Override ``sys.argv[0]``."""
-    return Override(("argv0", None), value)
+    return Override(ARGV0, value)
 
 
 def module(name, value):

@@ -1,0 +1,257 @@
+"""runpath_spec against the stdlib runpy, per kind of target.
+
+Builds its own targets in a temporary directory and prints, per kind,
+microseconds per call for runpath_spec, for runpy and for the *floor*
+(read + compile or unmarshal + exec into a fresh dict), and the ratios.
+Each figure is the median of interleaved rounds (runpath_spec, runpy,
+floor, runpath_spec, ...) in one process, so a noisy neighbour slows all
+three alike.  Then rows for how cost grows with script length and zip
+size, with the slope; then ``python -c "import runpath_spec"`` against
+``python -c "import runpy"``.
+
+    python benchmarks/bench.py [--rounds N] [--quick] [--json FILE]
+
+Not a test: CI runs it only as ``--quick``, to keep it working.
+"""
+
+import argparse
+import io
+import json
+import marshal
+import os
+import platform
+import py_compile
+import runpy
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+import runpath_spec  # noqa: E402
+
+#: Targets met when ours / runpy <= this (None: reported only).
+TARGETS = {
+    "script (1 line)": 0.5,
+    "pyc (1 line)": 0.5,
+    "directory": 0.8,
+    "zip": 0.8,
+    "run_module (small)": 0.9,
+    "script (9000 lines)": 1.0,
+    "script (9000 lines), cache=True, warm": 1 / 20,
+}
+
+
+def _script(lines):
+    body = ["x0 = 0"]
+    body += ["def f{0}(a, b=1):\n    return a + b * {0}".format(i)
+             for i in range(max(0, (lines - 1) // 2))]
+    return "\n".join(body) + "\n"
+
+
+def build(tmp):
+    def write(name, text):
+        path = os.path.join(tmp, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    t = {}
+    t["script"] = write("one.py", "x = 1\n")
+    t["pyc"] = os.path.join(tmp, "one.pyc")
+    py_compile.compile(t["script"], cfile=t["pyc"], doraise=True)
+    write("app/__main__.py", "x = 1\n")
+    t["directory"] = os.path.join(tmp, "app")
+    t["zip"] = os.path.join(tmp, "app.zip")
+    with zipfile.ZipFile(t["zip"], "w") as zf:
+        zf.writestr("__main__.py", "x = 1\n")
+    write("benchpkg_rps/__init__.py", "")
+    write("benchpkg_rps/small.py", "x = 1\n")
+    for n in (100, 1000, 9000, 10000):
+        t["lines%d" % n] = write("s%d.py" % n, _script(n))
+    for n in (10, 1000, 20000):
+        z = os.path.join(tmp, "z%d.zip" % n)
+        with zipfile.ZipFile(z, "w") as zf:
+            zf.writestr("__main__.py", "x = 1\n")
+            for i in range(n - 1):
+                zf.writestr("m%d.py" % i, "")
+        t["zip%d" % n] = z
+    return t
+
+
+def floor_source(path):
+    def run():
+        with io.open_code(path) as f:
+            exec(compile(f.read(), path, "exec"), {})
+    return run
+
+
+def floor_pyc(path):
+    def run():
+        with io.open_code(path) as f:
+            exec(marshal.loads(memoryview(f.read())[16:]), {})
+    return run
+
+
+def measure(funcs, rounds, target_seconds=0.02):
+    """Median microseconds per call of each function, interleaved."""
+    numbers = []
+    for func in funcs:
+        func()  # warm up, and size the inner loop
+        n, elapsed = 1, 0.0
+        while True:
+            elapsed = timeit.timeit(func, number=n)
+            if elapsed >= target_seconds / 4 or n >= 100000:
+                break
+            n *= 4
+        numbers.append(max(1, int(n * target_seconds / max(elapsed, 1e-9))))
+    samples = [[] for _ in funcs]
+    for _ in range(rounds):
+        for i, func in enumerate(funcs):
+            samples[i].append(timeit.timeit(func, number=numbers[i])
+                              / numbers[i] * 1e6)
+    return [statistics.median(s) for s in samples]
+
+
+def rows(t, rounds):
+    r = runpath_spec.run_path
+    yield "script (1 line)", (lambda: r(t["script"]),
+                              lambda: runpy.run_path(t["script"]),
+                              floor_source(t["script"]))
+    yield "pyc (1 line)", (lambda: r(t["pyc"]),
+                           lambda: runpy.run_path(t["pyc"]),
+                           floor_pyc(t["pyc"]))
+    main_py = os.path.join(t["directory"], "__main__.py")
+    yield "directory", (lambda: r(t["directory"]),
+                        lambda: runpy.run_path(t["directory"]),
+                        floor_source(main_py))
+    yield "zip", (lambda: r(t["zip"]), lambda: runpy.run_path(t["zip"]),
+                  floor_source(main_py))
+    small = os.path.join(os.path.dirname(t["script"]), "benchpkg_rps",
+                         "small.py")
+    yield "run_module (small)", (
+        lambda: runpath_spec.run_module("benchpkg_rps.small"),
+        lambda: runpy.run_module("benchpkg_rps.small"), floor_source(small))
+    big = t["lines9000"]
+    yield "script (9000 lines)", (lambda: r(big), lambda: runpy.run_path(big),
+                                  floor_source(big))
+    yield "script (9000 lines), cache=True, warm", (
+        lambda: r(big, cache=True), lambda: runpy.run_path(big),
+        floor_source(big))
+
+
+def growth_rows(t):
+    r = runpath_spec.run_path
+    for n in (100, 1000, 10000):
+        p = t["lines%d" % n]
+        yield ("script", n), (lambda p=p: r(p), lambda p=p: runpy.run_path(p),
+                              floor_source(p))
+    main_py = os.path.join(os.path.dirname(t["script"]), "app",
+                           "__main__.py")
+    for n in (10, 1000, 20000):
+        z = t["zip%d" % n]
+        yield ("zip", n), (lambda z=z: r(z), lambda z=z: runpy.run_path(z),
+                           floor_source(main_py))
+
+
+def slope(points):
+    """Least-squares microseconds per unit over (size, microseconds)."""
+    xs, ys = zip(*points)
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    den = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den
+
+
+def import_time(rounds):
+    """Median wall time of ``python -c 'import X'``, interleaved."""
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE))
+    # Installed packages have bytecode, as the standard library does: let
+    # the first run write runpath_spec's, then measure.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-c", "import runpath_spec"], env=env,
+                   check=True)
+    cmds = [[sys.executable, "-c", "import runpath_spec"],
+            [sys.executable, "-c", "import runpy"],
+            [sys.executable, "-c", "pass"]]
+    samples = [[] for _ in cmds]
+    for _ in range(rounds):
+        for i, cmd in enumerate(cmds):
+            start = time.perf_counter()
+            subprocess.run(cmd, env=env, check=True)
+            samples[i].append((time.perf_counter() - start) * 1e3)
+    return [statistics.median(s) for s in samples]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--quick", action="store_true",
+                        help="3 rounds: check that it works, not speed")
+    parser.add_argument("--json", metavar="FILE")
+    args = parser.parse_args(argv)
+    rounds = 3 if args.quick else args.rounds
+    sys.dont_write_bytecode = True  # the same for all three columns
+    results = {"python": platform.python_version(), "rows": [],
+               "growth": [], "rounds": rounds}
+    with tempfile.TemporaryDirectory() as tmp:
+        targets = build(tmp)
+        sys.path.insert(0, tmp)
+        print("CPython %s, %d interleaved rounds, medians (microseconds per "
+              "call)\n" % (results["python"], rounds))
+        print("| target | runpath_spec | runpy | floor | ours/runpy | "
+              "target | met |")
+        print("|---|---:|---:|---:|---:|---:|:-:|")
+        for name, funcs in rows(targets, rounds):
+            if "cache=True" in name:
+                sys.dont_write_bytecode = False
+                funcs[0]()  # warm the cache
+            ours, theirs, floor = measure(funcs, rounds)
+            sys.dont_write_bytecode = True
+            ratio = ours / theirs
+            goal = TARGETS.get(name)
+            met = goal is None or ratio <= goal
+            results["rows"].append(dict(target=name, ours=ours, runpy=theirs,
+                                        floor=floor, ratio=ratio, goal=goal,
+                                        met=met))
+            print("| %s | %.1f | %.1f | %.1f | %.2f | %s | %s |" % (
+                name, ours, theirs, floor, ratio,
+                "<= %.2f" % goal if goal else "", "yes" if met else "NO"))
+        print("\nHow cost grows\n")
+        print("| target | size | runpath_spec | runpy | floor |")
+        print("|---|---:|---:|---:|---:|")
+        by_kind = {}
+        for (kind, size), funcs in growth_rows(targets):
+            ours, theirs, floor = measure(funcs, rounds)
+            by_kind.setdefault(kind, []).append((size, ours, theirs, floor))
+            results["growth"].append(dict(target=kind, size=size, ours=ours,
+                                          runpy=theirs, floor=floor))
+            print("| %s | %d | %.1f | %.1f | %.1f |" % (kind, size, ours,
+                                                        theirs, floor))
+        print()
+        for kind, points in by_kind.items():
+            unit = "line" if kind == "script" else "entry"
+            s = [slope([(p[0], p[i]) for p in points]) for i in (1, 2, 3)]
+            results.setdefault("slopes", {})[kind] = s
+            print("slope, %s: %.4f us/%s runpath_spec, %.4f runpy, %.4f "
+                  "floor" % (kind, s[0], unit, s[1], s[2]))
+        sys.path.remove(tmp)
+    ours, theirs, bare = import_time(3 if args.quick else 21)
+    ratio = (ours - 0) / theirs
+    results["import"] = dict(ours=ours, runpy=theirs, bare=bare, ratio=ratio,
+                             goal=1.1, met=ratio <= 1.1)
+    print("\npython -c 'import runpath_spec': %.1f ms; 'import runpy': %.1f "
+          "ms; 'pass': %.1f ms; ratio %.2f (target <= 1.10: %s)" % (
+              ours, theirs, bare, ratio, "yes" if ratio <= 1.1 else "NO"))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
