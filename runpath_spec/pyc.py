@@ -271,7 +271,8 @@ def code_from_pyc(data: bytes, *, name: Optional[str] = None,
         raise TruncatedPycError(
             "{!r} is truncated: its marshal data ends early ({})".format(
                 where, exc), name=name, path=path) from exc
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, SystemError) as exc:
+        # SystemError: marshal built an object its own checks then refused.
         raise PycError("{!r} has corrupt marshal data: {}".format(where, exc),
                        name=name, path=path) from exc
     if not isinstance(code, type(code_from_pyc.__code__)):

@@ -1,0 +1,262 @@
+"""cache=True: the PEP 3147 bytecode cache for source targets."""
+
+import importlib.util
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+import runpath_spec
+from runpath_spec import _cache, pyc
+
+BODY = "value = 'v1'\n"
+
+
+@pytest.fixture(autouse=True)
+def _writable(monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    _cache.clear_memory_cache()
+
+
+def _script(tmp_path, text=BODY, name="s.py"):
+    p = tmp_path / name
+    p.write_text(text)
+    return str(p)
+
+
+def _counting_compiles(monkeypatch):
+    calls = []
+    real = runpath_spec.SourceScriptLoader.source_to_code
+
+    def counting(self, data, path, *, _optimize=-1):
+        calls.append(path)
+        return real(self, data, path, _optimize=_optimize)
+    monkeypatch.setattr(runpath_spec.SourceScriptLoader, "source_to_code",
+                        counting)
+    return calls
+
+
+def test_written_where_pep_3147_says_and_reused(tmp_path, monkeypatch):
+    calls = _counting_compiles(monkeypatch)
+    path = _script(tmp_path)
+    assert runpath_spec.run_path(path, cache=True)["value"] == "v1"
+    pyc_path = importlib.util.cache_from_source(path)
+    assert os.path.exists(pyc_path)
+    header = pyc.read_header(open(pyc_path, "rb").read())
+    assert header.kind == "timestamp"
+    assert runpath_spec.run_path(path, cache=True)["value"] == "v1"
+    assert len(calls) == 1  # the second run compiled nothing
+    # Without cache=True nothing is read from or written to the cache.
+    assert runpath_spec.run_path(path)["value"] == "v1"
+    assert len(calls) == 2
+
+
+def test_spec_profile_shows_the_cached_file(tmp_path):
+    path = _script(tmp_path)
+    g = runpath_spec.run_path(path, cache=True, profile="spec")
+    assert g["__cached__"] == importlib.util.cache_from_source(path)
+    assert g["__spec__"].cached == g["__cached__"]
+
+
+@pytest.mark.parametrize("how", ["mtime", "size"])
+def test_invalidated_by_mtime_and_size(how, tmp_path, monkeypatch):
+    calls = _counting_compiles(monkeypatch)
+    path = _script(tmp_path)
+    runpath_spec.run_path(path, cache=True)
+    st = os.stat(path)
+    if how == "mtime":
+        with open(path, "w") as f:
+            f.write("value = 'v2'\n")  # same size
+        os.utime(path, (st.st_atime, st.st_mtime + 7))
+    else:
+        with open(path, "w") as f:
+            f.write("value = 'v2!'\n")
+        os.utime(path, (st.st_atime, st.st_mtime))  # same mtime
+    assert runpath_spec.run_path(path, cache=True)["value"].startswith("v2")
+    assert len(calls) == 2
+
+
+def test_checked_hash_when_source_date_epoch_is_set(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "315532800")
+    calls = _counting_compiles(monkeypatch)
+    path = _script(tmp_path)
+    runpath_spec.run_path(path, cache=True)
+    header = pyc.read_header(open(importlib.util.cache_from_source(path),
+                                  "rb").read())
+    assert header.kind == "checked-hash"
+    runpath_spec.run_path(path, cache=True)
+    assert len(calls) == 1
+    st = os.stat(path)
+    with open(path, "w") as f:
+        f.write("value = 'v3'\n")  # same size, same mtime: only the hash
+    os.utime(path, (st.st_atime, st.st_mtime))
+    assert runpath_spec.run_path(path, cache=True)["value"] == "v3"
+    assert len(calls) == 2
+
+
+def test_dont_write_bytecode_is_honoured(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    calls = _counting_compiles(monkeypatch)
+    path = _script(tmp_path)
+    runpath_spec.run_path(path, cache=True)
+    runpath_spec.run_path(path, cache=True)
+    assert not (tmp_path / "__pycache__").exists()
+    assert len(calls) == 1  # the in-memory cache answered
+
+
+def test_pycache_prefix_is_honoured(tmp_path, monkeypatch):
+    prefix = tmp_path / "prefix"
+    monkeypatch.setattr(sys, "pycache_prefix", str(prefix))
+    path = _script(tmp_path)
+    runpath_spec.run_path(path, cache=True)
+    assert not (tmp_path / "__pycache__").exists()
+    written = [os.path.join(d, f) for d, _, fs in os.walk(str(prefix))
+               for f in fs]
+    assert written == [importlib.util.cache_from_source(path)]
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
+                    reason="root writes into read-only directories")
+def test_read_only_directory_falls_back_to_memory(tmp_path, monkeypatch):
+    calls = _counting_compiles(monkeypatch)
+    path = _script(tmp_path)
+    os.chmod(str(tmp_path), 0o555)
+    try:
+        runpath_spec.run_path(path, cache=True)
+        runpath_spec.run_path(path, cache=True)
+    finally:
+        os.chmod(str(tmp_path), 0o755)
+    assert not (tmp_path / "__pycache__").exists()
+    assert len(calls) == 1
+
+
+def test_unwritable_cache_falls_back_to_memory(tmp_path, monkeypatch):
+    """The read-only case as root sees it: the write itself fails."""
+    calls = _counting_compiles(monkeypatch)
+    monkeypatch.setattr(_cache, "_write_atomically", lambda path, blob: False)
+    path = _script(tmp_path)
+    runpath_spec.run_path(path, cache=True)
+    runpath_spec.run_path(path, cache=True)
+    assert len(calls) == 1
+
+
+def test_suffixless_file_uses_memory_only(tmp_path, monkeypatch):
+    calls = _counting_compiles(monkeypatch)
+    path = _script(tmp_path, name="tool")
+    for _ in range(3):
+        assert runpath_spec.run_path(path, cache=True)["value"] == "v1"
+    assert len(calls) == 1
+    assert not (tmp_path / "__pycache__").exists()
+    spec = runpath_spec.spec_from_path(path, cache=True)
+    assert spec.cached is None
+
+
+def test_damaged_cache_is_rewritten(tmp_path):
+    path = _script(tmp_path)
+    runpath_spec.run_path(path, cache=True)
+    pyc_path = importlib.util.cache_from_source(path)
+    with open(pyc_path, "r+b") as f:
+        f.seek(20)
+        f.write(b"\xff\xff\xff")
+    assert runpath_spec.run_path(path, cache=True)["value"] == "v1"
+    runpath_spec.pyc.code_from_pyc(open(pyc_path, "rb").read())  # valid again
+
+
+def test_code_filename_follows_the_path_given(tmp_path, monkeypatch):
+    path = _script(tmp_path, "def f():\n    pass\n")
+    runpath_spec.run_path(path, cache=True)
+    monkeypatch.chdir(tmp_path)
+    g = runpath_spec.run_path("s.py", cache=True)
+    assert g["f"].__code__.co_filename == "s.py"
+
+
+def test_concurrent_writers_never_show_a_torn_file(tmp_path):
+    path = _script(tmp_path, "x = 1\n" + "y = [%s]\n" % ",".join(
+        str(i) for i in range(3000)))
+    pyc_path = importlib.util.cache_from_source(path)
+    errors, stop = [], threading.Event()
+
+    def writer():
+        for i in range(30):
+            st = os.stat(path)
+            os.utime(path, (st.st_atime, st.st_mtime + 1))
+            try:
+                runpath_spec.run_path(path, cache=True)
+            except Exception as exc:  # pragma: no cover - a real failure
+                errors.append(exc)
+
+    def reader():
+        while not stop.is_set():
+            try:
+                data = open(pyc_path, "rb").read()
+            except FileNotFoundError:
+                continue
+            try:
+                runpath_spec.pyc.code_from_pyc(data)
+            except Exception as exc:  # pragma: no cover - a torn file
+                errors.append(exc)
+    readers = [threading.Thread(target=reader) for _ in range(2)]
+    writers = [threading.Thread(target=writer) for _ in range(3)]
+    for t in readers + writers:
+        t.start()
+    for t in writers:
+        t.join()
+    stop.set()
+    for t in readers:
+        t.join()
+    assert not errors
+    assert [f for f in os.listdir(os.path.dirname(pyc_path))
+            if f.endswith(".tmp")] == []
+
+
+def test_concurrent_writer_processes(tmp_path):
+    path = _script(tmp_path, "x = 1\n" * 2000)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(
+        runpath_spec.__file__)))
+    code = ("import sys; sys.path.insert(0, %r); sys.dont_write_bytecode = "
+            "False\nimport runpath_spec\nfor _ in range(20): "
+            "runpath_spec.run_path(%r, cache=True)") % (root, path)
+    procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(4)]
+    assert [p.wait(120) for p in procs] == [0, 0, 0, 0]
+    runpath_spec.pyc.code_from_pyc(open(
+        importlib.util.cache_from_source(path), "rb").read())
+
+
+def test_cli_cache_option(tmp_path):
+    path = _script(tmp_path, "print('ran')\n")
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(
+        runpath_spec.__file__)))
+    env["PYTHONPATH"] = root
+    out = subprocess.run([sys.executable, "-m", "runpath_spec", "--cache",
+                          path], env=env, stdout=subprocess.PIPE,
+                         universal_newlines=True, check=True)
+    assert out.stdout == "ran\n"
+    assert os.path.exists(importlib.util.cache_from_source(path))
+
+
+def test_benchmark_runs(tmp_path):
+    """benchmarks/bench.py --quick works (a smoke test, not a timing)."""
+    bench = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
+        __file__))), "benchmarks", "bench.py")
+    out_json = tmp_path / "bench.json"
+    start = time.time()
+    out = subprocess.run([sys.executable, bench, "--quick", "--json",
+                          str(out_json)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, universal_newlines=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr
+    import json
+    data = json.loads(out_json.read_text())
+    assert {row["target"] for row in data["rows"]} >= {
+        "script (1 line)", "pyc (1 line)", "directory", "zip",
+        "run_module (small)", "script (9000 lines)"}
+    assert all(row["ours"] > 0 and row["runpy"] > 0 for row in data["rows"])
+    assert set(data["slopes"]) == {"script", "zip"}
+    assert "| target |" in out.stdout
+    assert time.time() - start < 600
