@@ -26,7 +26,8 @@ _OWN_SUFFIXES = frozenset(["", ".py", ".pyw", ".pyc", ".pyo"])
 _lock = _thread.allocate_lock()
 _registered = {}  # suffix -> loader class
 _entry_points = None  # suffix -> EntryPoint, filled on first need
-_loaded = {}  # suffix -> loader class loaded from an entry point
+_loaded = {}  # suffix -> loader class loaded from an entry point, or None
+_UNKNOWN = object()
 
 
 def _check_suffixes(suffixes):
@@ -127,5 +128,8 @@ def loader_for(path, loaders=None):
     suffix = os.path.splitext(name)[1]
     if suffix in _OWN_SUFFIXES:
         return None
+    cls = _loaded.get(suffix, _UNKNOWN)  # answered before: no lock needed
+    if cls is not _UNKNOWN:
+        return cls
     with _lock:
         return _from_entry_point(suffix)

@@ -166,8 +166,8 @@ def read_header(data: bytes, *, name: Optional[str] = None,
     flags = int.from_bytes(data[4:8], "little")
     if flags & RESERVED_FLAGS:
         raise BadFlagsError(
-            "{!r} has invalid pyc flags {:#010x}: expected only bits 0 and 1 "
-            "(PEP 552 reserves {:#010x})".format(
+            "{!r} has invalid pyc flags {:#010x}: expected only bits 0 and 1, "
+            "found bits PEP 552 reserves ({:#010x})".format(
                 where, flags, flags & RESERVED_FLAGS), name=name, path=path)
     if flags & FLAG_HASH_BASED:
         return PycHeader(magic, flags, _KINDS[flags], None, None,
