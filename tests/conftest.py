@@ -108,6 +108,43 @@ def make_path_target(kind, tmp, body=PROBE, helper="VALUE = 42\n"):
     raise ValueError(kind)
 
 
+PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def make_scratch_venv(venv, pth_lines=(), files=None):
+    """A ``--without-pip`` virtual environment whose site-packages holds a
+    ``.pth`` with the project and *pth_lines*, and *files* (relative path
+    -> text); returns its python.
+    """
+    import subprocess
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip",
+                    str(venv)], check=True)
+    python = os.path.join(str(venv), "bin", "python")
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()"
+         "['purelib'])"], check=True, stdout=subprocess.PIPE,
+        universal_newlines=True).stdout.strip()
+    with open(os.path.join(purelib, "runpath_spec_dev.pth"), "w") as f:
+        f.write("\n".join([PROJECT] + list(pth_lines)) + "\n")
+    for name, text in (files or {}).items():
+        _write(os.path.join(purelib, name), text)
+    return python
+
+
+@pytest.fixture
+def open_code_calls(monkeypatch):
+    """The paths ``io.open_code`` is called with, recorded."""
+    import io
+    opened = []
+    real = io.open_code
+
+    def recording(path):
+        opened.append(path)
+        return real(path)
+    monkeypatch.setattr(io, "open_code", recording)
+    return opened
+
+
 @pytest.fixture
 def path_target(tmp_path):
     """``path_target(kind, body=PROBE)`` -> path of a fresh target."""

@@ -78,6 +78,10 @@ def tree(tmp_path):
     os.symlink(str(tmp_path / "other"), str(tmp_path / "work" / "linkdir"))
     compile_pyc(str(tmp_path / "other" / "probe.py"),
                 str(tmp_path / "work" / "probe.pyc"))
+    # work/probe.py is the same text: with the same mtime it matches the pyc.
+    st = os.stat(str(tmp_path / "other" / "probe.py"))
+    os.utime(str(tmp_path / "work" / "probe.py"), ns=(st.st_atime_ns,
+                                                      st.st_mtime_ns))
     app = tmp_path / "work" / "app"
     app.mkdir()
     (app / "__main__.py").write_text(PROBE)
@@ -191,11 +195,13 @@ def test_bad_pyc_is_reported_without_traceback(tmp_path):
     open(pyc, "wb").write(bytes(data))
     out = run(["-m", "runpath_spec", "s.pyc"], tmp_path)
     assert out.returncode == 1
-    assert out.stderr == "%s: bad magic number: 's.pyc' was compiled by " \
+    import importlib.util
+    # Named as python names a script: absolute from 3.9, as given on 3.8.
+    shown = "s.pyc" if sys.version_info < (3, 9) else str(tmp_path / "s.pyc")
+    assert out.stderr == "%s: bad magic number: %r was compiled by " \
         "Python 3.6 (magic 3379); this is Python %d.%d (magic %d)\n" % (
-            sys.executable, sys.version_info[0], sys.version_info[1],
-            int.from_bytes(__import__("importlib.util").util.MAGIC_NUMBER[:2],
-                           "little")) or "3.6" in out.stderr
+            sys.executable, shown, sys.version_info[0], sys.version_info[1],
+            int.from_bytes(importlib.util.MAGIC_NUMBER[:2], "little"))
 
 
 @pytest.mark.parametrize("profile", ["runpy", "python", "spec"])
@@ -216,7 +222,7 @@ def test_profile_option(profile, tmp_path):
 
 def test_check_source_option(tmp_path):
     (tmp_path / "s.py").write_text("x = 1\n")
-    pyc = compile_pyc(str(tmp_path / "s.py"), str(tmp_path / "s.pyc"))
+    compile_pyc(str(tmp_path / "s.py"), str(tmp_path / "s.pyc"))
     st = os.stat(str(tmp_path / "s.py"))
     os.utime(str(tmp_path / "s.py"), (st.st_atime, st.st_mtime + 5))
     assert run(["-m", "runpath_spec", "s.pyc"], tmp_path).returncode == 0
@@ -265,7 +271,7 @@ def test_explain_json_executes_nothing(target, tree):
         assert b["kind"] == "timestamp" and b["mtime"] is not None
         # work/probe.py stands beside it: the header is checked against it.
         assert b["source"].endswith(os.path.join("work", "probe.py"))
-        assert b["matches_source"] in (True, False)
+        assert b["matches_source"] is True
     if target == "app.zip":
         assert info["kind"] == "zip"
         assert info["profiles"]["spec"]["__package__"] == ""

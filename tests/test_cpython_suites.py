@@ -9,12 +9,13 @@ two exempt tests (see cpython_suite_driver.py).
 
 import os
 import subprocess
-import sys
 import textwrap
 
 import pytest
 
 import runpath_spec
+
+from conftest import make_scratch_venv
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(
@@ -35,19 +36,10 @@ def standin_python(tmp_path_factory):
     """A scratch venv's python with runpath_spec.compat installed as runpy."""
     if not _has_test_package():
         pytest.skip("this interpreter has no CPython 'test' package")
-    venv = tmp_path_factory.mktemp("standin") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)],
-                   check=True)
-    python = str(venv / "bin" / "python")
-    purelib = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()"
-         "['purelib'])"], check=True, stdout=subprocess.PIPE,
-        universal_newlines=True).stdout.strip()
-    with open(os.path.join(purelib, "runpath_spec_as_runpy.pth"), "w") as f:
-        f.write(PROJECT + "\n")
-        f.write("import runpath_spec.compat, sys; "
-                "sys.modules['runpy'] = runpath_spec.compat\n")
-    return python
+    return make_scratch_venv(
+        tmp_path_factory.mktemp("standin") / "venv",
+        ["import runpath_spec.compat, sys; "
+         "sys.modules['runpy'] = runpath_spec.compat"])
 
 
 def _run(python, *args, cwd=None, env=None):

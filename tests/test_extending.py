@@ -17,7 +17,7 @@ from runpath_spec import (ImportHookWarning, register_loader,
 from runpath_spec import _plugins
 from runpath_spec.notebook import NotebookLoader, NotebookMagicWarning
 
-from conftest import compile_pyc, make_path_target
+from conftest import compile_pyc, make_path_target, make_scratch_venv
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(
     runpath_spec.__file__)))
@@ -272,27 +272,8 @@ def test_a_directory_with_a_registered_suffix_is_still_an_entry(
     assert runpath_spec.run_path(str(d))["value"] == "ORIGINAL"
 
 
-def _scratch_venv(tmp_path, plugin_files=None, dist=None):
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)],
-                   check=True)
-    python = str(venv / "bin" / "python")
-    purelib = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()"
-         "['purelib'])"], check=True, stdout=subprocess.PIPE,
-        universal_newlines=True).stdout.strip()
-    with open(os.path.join(purelib, "runpath_spec_dev.pth"), "w") as f:
-        f.write(PROJECT + "\n")
-    for name, text in (plugin_files or {}).items():
-        path = os.path.join(purelib, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w") as f:
-            f.write(text)
-    return python
-
-
 def test_entry_point_plugin_in_a_scratch_venv(tmp_path):
-    python = _scratch_venv(tmp_path, {
+    python = make_scratch_venv(tmp_path / "venv", files={
         "tinyplug.py": textwrap.dedent('''
             import importlib.machinery
             class TinyLoader(importlib.machinery.SourceFileLoader):

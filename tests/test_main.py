@@ -1,7 +1,6 @@
 """run_main: python TARGET in the running process."""
 
 import os
-import pickle
 import subprocess
 import sys
 import textwrap

@@ -406,16 +406,11 @@ def test_random_init_globals(init, kind, tmp_path_factory):
 
 @pytest.mark.parametrize("kind", ["script", "pyc", "directory_pyc",
                                   "pyc_named_source"])
-def test_every_file_is_opened_through_open_code(kind, tmp_path, monkeypatch):
+def test_every_file_is_opened_through_open_code(kind, tmp_path,
+                                                open_code_calls):
     target = make_path_target(kind, tmp_path, "x = 1\n")
-    opened = []
-    real = io.open_code
-
-    def recording(path):
-        opened.append(path)
-        return real(path)
-    monkeypatch.setattr(io, "open_code", recording)
     runpath_spec.run_path(target)
+    opened = open_code_calls
     expected = (os.path.join(target, "__main__.pyc")
                 if kind == "directory_pyc" else target)
     assert expected in opened
