@@ -128,12 +128,12 @@ def runpy_attrs(mod_name, mod_spec=None, pkg_name=None, script_name=None):
         return {"__name__": mod_name, "__file__": script_name,
                 "__cached__": None, "__doc__": None, "__loader__": None,
                 "__package__": pkg_name, "__spec__": None}
-    attrs = derive(mod_spec, mod_name)
-    attrs.update(__file__=mod_spec.origin, __cached__=mod_spec.cached,
-                 __doc__=None)
-    if pkg_name is not None:
-        attrs["__package__"] = pkg_name
-    return attrs
+    # derive()'s fields, with origin and cached whether or not has_location.
+    return {"__name__": mod_spec.name if mod_name is None else mod_name,
+            "__file__": mod_spec.origin, "__cached__": mod_spec.cached,
+            "__doc__": None, "__loader__": mod_spec.loader,
+            "__package__": mod_spec.parent if pkg_name is None else pkg_name,
+            "__spec__": mod_spec}
 
 
 def _new_module(spec, profile, run_name):

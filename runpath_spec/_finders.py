@@ -461,6 +461,9 @@ def _no_code_reason(spec):
     return "its loader {!r} returned None from get_code()".format(loader)
 
 
+_util = None
+
+
 def module_details(mod_name, error=ImportError):
     """runpy's ``_get_module_details``: ``(name, spec, code)`` for *mod_name*.
 
@@ -495,9 +498,12 @@ def module_details(mod_name, error=ImportError):
                 "{mod_name!r}; this may result in unpredictable " \
                 "behaviour".format(mod_name=mod_name, pkg_name=pkg_name)
             warn(RuntimeWarning(msg))
-    from importlib.util import find_spec
+    global _util
+    if _util is None:  # importlib.util is costly to import: on first use
+        import importlib.util as _util
     try:
-        spec = find_spec(mod_name)
+        # Looked up on each call, as runpy does, so that a patch applies.
+        spec = _util.find_spec(mod_name)
     except (ImportError, AttributeError, TypeError, ValueError) as ex:
         msg = "Error while finding module specification for {!r} ({}: {})"
         if mod_name.endswith(".py"):

@@ -20,8 +20,11 @@ __all__ = ["register_loader", "unregister_loader", "loader_for",
            "ENTRY_POINT_GROUP"]
 
 ENTRY_POINT_GROUP = "runpath_spec.loaders"
-# Suffixes runpath_spec handles itself: never worth an entry-point scan.
-_OWN_SUFFIXES = frozenset(["", ".py", ".pyw", ".pyc", ".pyo"])
+# Suffixes runpath_spec handles itself (scripts, bytecode, zip
+# applications): never worth an entry-point scan.  register_loader() can
+# still claim them.
+_OWN_SUFFIXES = frozenset(["", ".py", ".pyw", ".pyc", ".pyo", ".zip",
+                           ".pyz", ".pyzw"])
 
 _lock = _thread.allocate_lock()
 _registered = {}  # suffix -> loader class
