@@ -133,10 +133,10 @@ class BytecodeScriptLoader(_ReadOnce, SourcelessFileLoader):
     def get_code(self, fullname):
         from . import pyc
         data = self.get_data(self.path)
-        header = pyc.classify_pyc(data, name=fullname,
-                                  path=self.code_filename)
         source = self.source_path() if self.check_source else None
         if source is not None:
+            header = pyc.classify_pyc(data, name=fullname,
+                                      path=self.code_filename)
             where = dict(name=fullname, path=self.code_filename)
             if header.kind == "timestamp":
                 st = os.stat(source)

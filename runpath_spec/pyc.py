@@ -263,7 +263,9 @@ def code_from_pyc(data: bytes, *, name: Optional[str] = None,
     (:class:`TruncatedPycError`, also an :class:`EOFError`), a corrupt body,
     or a marshalled object that is not a code object.
     """
-    classify_pyc(data, name=name, path=path)
+    if (len(data) < HEADER_SIZE or data[:4] != MAGIC_NUMBER
+            or int.from_bytes(data[4:8], "little") not in _KINDS):
+        classify_pyc(data, name=name, path=path)  # raises the precise error
     where = path if path is not None else name
     try:
         code = marshal.loads(memoryview(data)[HEADER_SIZE:])
