@@ -12,7 +12,7 @@ and :mod:`runpath_spec.compat` is a complete stand-in for ``runpy``.
 from ._api import run_module, run_path
 from ._executor import derive, exec_spec
 from ._finders import spec_from_module, spec_from_path
-from ._main import run_main
+from ._main import MainTarget, run_main
 from ._plugins import register_loader, unregister_loader
 from ._loaders import BytecodeScriptLoader, SourceScriptLoader
 from .errors import (BadFlagsError, BadMagicError, BadPathError,
@@ -26,6 +26,7 @@ __all__ = [
     "run_path",
     "run_module",
     "run_main",
+    "MainTarget",
     "spec_from_path",
     "spec_from_module",
     "exec_spec",

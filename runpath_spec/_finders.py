@@ -147,10 +147,6 @@ def _diagnose_zip_main_pyc(finder):
 
 # -- plain files -------------------------------------------------------------
 
-def _looks_like_zip(tail):
-    return _EOCD in tail
-
-
 def _is_foreign_bytecode(data):
     """Another CPython release's magic number, followed by binary data."""
     if data[2:4] != b"\r\n" or b"\0" not in data[4:]:
