@@ -12,7 +12,6 @@ and :mod:`runpath_spec.compat` is a complete stand-in for ``runpy``.
 from ._api import run_module, run_path
 from ._executor import derive, exec_spec
 from ._finders import spec_from_module, spec_from_path
-from ._main import MainTarget, run_main
 from ._plugins import register_loader, unregister_loader
 from ._loaders import BytecodeScriptLoader, SourceScriptLoader
 from .errors import (BadFlagsError, BadMagicError, BadPathError,
@@ -21,6 +20,20 @@ from .errors import (BadFlagsError, BadMagicError, BadPathError,
                      StalePycError, TruncatedPycError)
 
 __version__ = "0.1.0.dev0"
+
+
+def __getattr__(name):
+    # run_main and MainTarget load on first use: most callers never need
+    # them, and `import runpath_spec` should cost less than `import runpy`.
+    if name in ("run_main", "MainTarget"):
+        from . import _main
+        return getattr(_main, name)
+    raise AttributeError("module {!r} has no attribute {!r}".format(
+        __name__, name))
+
+
+def __dir__():
+    return sorted(set(globals()) | {"run_main", "MainTarget"})
 
 __all__ = [
     "run_path",

@@ -23,7 +23,6 @@ from importlib.machinery import ModuleSpec
 # importlib.util (which re-exports it) costs milliseconds to import.
 from importlib._bootstrap_external import MAGIC_NUMBER
 
-from ._hooks import main_spec_from_import_system, spec_from_import_system
 from ._loaders import (BytecodeScriptLoader, ScriptState, SourceScriptLoader,
                        code_for_spec)
 from ._plugins import loader_for
@@ -295,6 +294,8 @@ def _find_path(path_name, name="__main__", code_filename=None,
     target = _find_builtin(fspath, path_name, name, code_filename,
                            check_source, cache)
     if import_hooks:
+        from ._hooks import (main_spec_from_import_system,
+                             spec_from_import_system)
         if target.entry is not None:
             hooked = main_spec_from_import_system(target.entry)
             if hooked is not None:
