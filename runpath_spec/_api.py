@@ -4,20 +4,11 @@ import os
 import sys
 
 from . import _sysstate
-from ._executor import PROFILES, execute
+from ._executor import _FSDECODED_PATHS, check_profile, execute
 from ._finders import _find_path, module_details
 from ._loaders import code_for_spec
 
 __all__ = ["run_path", "run_module"]
-
-_FSDECODED_PATHS = sys.version_info >= (3, 13)
-
-
-def _check_profile(profile):
-    if profile not in PROFILES:
-        raise ValueError("unknown profile {!r}: expected one of {}".format(
-            profile, ", ".join(map(repr, PROFILES))))
-
 
 def _code_filename(path_name, profile):
     """The file name compiled into a script's code, as each convention has it."""
@@ -58,7 +49,7 @@ def run_path(path_name, init_globals=None, run_name=None, *,
     validated; a FIFO is read once; ``sys`` is restored by ownership, so
     overlapping runs in threads leave it as it was.
     """
-    _check_profile(profile)
+    check_profile(profile)
     if run_name is None:
         run_name = "<run_path>"
     target = _find_path(path_name, run_name,
@@ -98,7 +89,7 @@ def run_module(mod_name, init_globals=None, run_name=None, alter_sys=False,
     module while it runs, so relative imports, pickling and
     ``dataclasses`` work inside it.
     """
-    _check_profile(profile)
+    check_profile(profile)
     mod_name, spec, code = module_details(mod_name)
     if run_name is None:
         run_name = mod_name

@@ -33,6 +33,13 @@ _FSDECODED_PATHS = sys.version_info >= (3, 13)  # runpy fsdecodes (gh-99437)
 _ABSOLUTE_MAIN_FILE = sys.version_info >= (3, 9)  # python's __file__
 
 
+def check_profile(profile):
+    """Raise :class:`ValueError` unless *profile* is one of :data:`PROFILES`."""
+    if profile not in PROFILES:
+        raise ValueError("unknown profile {!r}: expected one of {}".format(
+            profile, ", ".join(map(repr, PROFILES))))
+
+
 def derive(spec, run_name=None):
     """PEP 451: the module attributes *spec* implies, as a new dict.
 
@@ -54,8 +61,9 @@ def derive(spec, run_name=None):
     return attrs
 
 
-def _python_file(given):
-    """python's ``__file__`` for a script: ``join(cwd, path)`` from 3.9 on."""
+def python_file(given):
+    """python's ``__file__`` for a script: from 3.9 ``join(cwd, path)``
+    (``_Py_abspath``: not normalised), as given on 3.8."""
     import os
     path = os.fsdecode(given)
     if _ABSOLUTE_MAIN_FILE and not os.path.isabs(path):
@@ -96,7 +104,7 @@ def profile_attrs(profile, spec, run_name=None, pkg_name=None):
         return runpy_attrs(name, spec, pkg_name)
     if profile == "python":
         if state is not None:
-            shown = _python_file(state.given)
+            shown = python_file(state.given)
             if state.kind in ("source", "bytecode"):
                 loader = (SourcelessFileLoader if state.kind == "bytecode"
                           else SourceFileLoader)(name, shown)
@@ -112,8 +120,8 @@ def profile_attrs(profile, spec, run_name=None, pkg_name=None):
         attrs = runpy_attrs(name, spec)
         attrs.update(__builtins__=builtins, __annotations__={})
         return attrs
-    raise ValueError("unknown profile {!r}: expected one of {}".format(
-        profile, ", ".join(map(repr, PROFILES))))
+    check_profile(profile)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def runpy_attrs(mod_name, mod_spec=None, pkg_name=None, script_name=None):

@@ -88,6 +88,19 @@ def _zip_hooks():
             if hook is zipimport.zipimporter or not _is_default_hook(hook)]
 
 
+def no_main(entry, detail=None, path=None):
+    """The error for an entry without a runnable ``__main__``.
+
+    Its words are runpy's (tools and CPython's tests match them), with the
+    cause after a colon when there is more to say.
+    """
+    msg = "can't find '__main__' module in {!r}".format(entry)
+    if detail:
+        msg += ": " + detail
+    return MainNotFoundError(msg, name="__main__",
+                             path=entry if path is None else path)
+
+
 def _main_spec(finder, entry):
     """Find ``__main__`` with *finder* alone, or raise MainNotFoundError."""
     try:
@@ -96,26 +109,18 @@ def _main_spec(finder, entry):
         # zipimporter (before 3.10) loads the code to name the file, and a
         # bad __main__.pyc fails there: say what is wrong with it.
         _diagnose_zip_main_pyc(finder)
-        raise MainNotFoundError(
-            "can't find '__main__' module in {!r}: {}".format(entry, exc),
-            name="__main__", path=entry) from exc
+        raise no_main(entry, str(exc)) from exc
     if spec is None or spec.loader is None:
-        raise MainNotFoundError(
-            "can't find '__main__' module in {!r}".format(entry),
-            name="__main__", path=entry)
+        raise no_main(entry)
     archive = getattr(finder, "archive", None)
     if archive is not None and not (spec.origin or "").startswith(archive):
         # zipimporter could not load the code to name its file
         # (origin "<unknown>"): a bad __main__.pyc.
         _diagnose_zip_main_pyc(finder)
-        raise MainNotFoundError(
-            "can't find '__main__' module in {!r}: its code cannot be "
-            "loaded".format(entry), name="__main__", path=entry)
+        raise no_main(entry, "its code cannot be loaded")
     if spec.submodule_search_locations is not None:
-        raise MainNotFoundError(
-            "can't find '__main__' module in {!r}: '__main__' there is a "
-            "package, expected a module".format(entry),
-            name="__main__", path=entry)
+        raise no_main(entry, "'__main__' there is a package, expected a "
+                      "module")
     return spec
 
 

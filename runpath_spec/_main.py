@@ -23,7 +23,7 @@ import os
 import sys
 
 from . import _sysstate
-from ._executor import PROFILES, execute
+from ._executor import check_profile, execute, python_file
 from ._finders import _find_path, module_details
 from ._loaders import code_for_spec
 from .errors import RunpathError
@@ -31,19 +31,9 @@ from .errors import RunpathError
 __all__ = ["run_main", "MainTarget", "python_path0"]
 
 ModuleType = type(sys)
-_AS_GIVEN = sys.version_info < (3, 9)  # 3.8 keeps relative paths
-
-
 def _startup_added_path0():
     """Did this interpreter's own start-up put an entry at sys.path[0]?"""
     return not (sys.flags.isolated or getattr(sys.flags, "safe_path", False))
-
-
-def _python_abspath(path):
-    """``_Py_abspath``: join with the current directory, no normalising."""
-    if _AS_GIVEN or os.path.isabs(path):
-        return path
-    return os.path.join(os.getcwd(), path)
 
 
 def python_path0(kind, path=None):
@@ -94,9 +84,7 @@ class MainTarget:
     def __init__(self, target, argv=None, *, module=False, profile="python",
                  check_source=False, import_hooks=False, loaders=None,
                  cache=False):
-        if profile not in PROFILES:
-            raise ValueError("unknown profile {!r}: expected one of {}".format(
-                profile, ", ".join(map(repr, PROFILES))))
+        check_profile(profile)
         self.profile = profile
         self.args = [] if argv is None else [
             os.fsdecode(a) if isinstance(a, bytes) else a for a in argv]
@@ -111,7 +99,7 @@ class MainTarget:
             return
         given = os.fsdecode(target)
         # runpy shows the path as given; python its own absolute form.
-        path = given if profile == "runpy" else _python_abspath(given)
+        path = given if profile == "runpy" else python_file(given)
         found = _find_path(path, "__main__", code_filename=path,
                            check_source=check_source,
                            import_hooks=import_hooks, loaders=loaders,

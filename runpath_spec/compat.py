@@ -31,8 +31,7 @@ from . import _sysstate
 from ._executor import runpy_attrs
 from ._loaders import code_for_spec
 from ._finders import (_entry_finder, _find_path, _main_spec,
-                       module_details as _module_details)
-from .errors import MainNotFoundError, RunpathError
+                       module_details as _module_details, no_main)
 
 if sys.version_info < (3, 11):
     import types  # noqa: F401 - runpy imported it before 3.11
@@ -190,15 +189,11 @@ def _main_details_in(entry, error, finder=None):
         finder = _entry_finder(entry)
     try:
         if finder is None:
-            raise MainNotFoundError(
-                "can't find '__main__' module in {!r}".format(entry),
-                name="__main__", path=entry)
+            raise no_main(entry)
         spec = _main_spec(finder, entry)
         code = code_for_spec(spec)
         if code is None:
-            raise RunpathError(
-                "can't find '__main__' module in {!r}: its loader gives no "
-                "code".format(entry), name="__main__", path=spec.origin)
+            raise no_main(entry, "its loader gives no code", spec.origin)
     except ImportError as exc:
         if isinstance(exc, error):
             raise
