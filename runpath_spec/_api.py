@@ -97,14 +97,10 @@ def run_module(mod_name, init_globals=None, run_name=None, alter_sys=False,
     argv0 = spec.origin if alter_sys else None
     return execute(spec, code, run_name=run_name, init_globals=init_globals,
                    profile=profile, module=module if module is not None
-                   else (None if register else _Namespace(run_name)),
+                   else (None if register else _Namespace()),
                    keep_module=keep_module, register=register, argv0=argv0)
 
 
 class _Namespace:
-    """runpy's ``run_module(alter_sys=False)`` runs in a plain new dict."""
-
-    __slots__ = ("__dict__",)
-
-    def __init__(self, run_name):
-        self.__dict__ = {}
+    """runpy's ``run_module(alter_sys=False)`` runs in a plain new dict:
+    an instance of this empty class has exactly that as its ``__dict__``."""
