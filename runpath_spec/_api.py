@@ -49,16 +49,19 @@ def run_path(path_name, init_globals=None, run_name=None, *,
     validated; a FIFO is read once; ``sys`` is restored by ownership, so
     overlapping runs in threads leave it as it was.
     """
-    check_profile(profile)
+    if profile != "runpy":
+        check_profile(profile)
     if run_name is None:
         run_name = "<run_path>"
     target = _find_path(path_name, run_name,
-                        code_filename=_code_filename(path_name, profile),
+                        code_filename=(None if profile == "runpy" else
+                                       _code_filename(path_name, profile)),
                         check_source=check_source,
                         import_hooks=import_hooks, loaders=loaders,
                         cache=cache)
     spec = target.spec
-    shown = os.fsdecode(path_name) if _FSDECODED_PATHS else path_name
+    shown = (path_name if type(path_name) is str or not _FSDECODED_PATHS
+             else os.fsdecode(path_name))
     if target.entry is None:
         code = code_for_spec(spec)
         return execute(spec, code, run_name=run_name,

@@ -18,6 +18,7 @@ module attribute).  A *profile* is a mapping over it:
 """
 
 import builtins
+import os
 import sys
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 
@@ -64,7 +65,6 @@ def derive(spec, run_name=None):
 def python_file(given):
     """python's ``__file__`` for a script: from 3.9 ``join(cwd, path)``
     (``_Py_abspath``: not normalised), as given on 3.8."""
-    import os
     path = os.fsdecode(given)
     if _ABSOLUTE_MAIN_FILE and not os.path.isabs(path):
         path = os.path.join(os.getcwd(), path)
@@ -81,8 +81,10 @@ def _script_state(spec):
 
 def _given_path(state):
     """The script path as runpy shows it: decoded on 3.13+, as given before."""
-    import os
-    return os.fsdecode(state.given) if _FSDECODED_PATHS else state.given
+    given = state.given
+    if type(given) is str or not _FSDECODED_PATHS:
+        return given
+    return os.fsdecode(given)
 
 
 def profile_attrs(profile, spec, run_name=None, pkg_name=None):
@@ -95,7 +97,9 @@ def profile_attrs(profile, spec, run_name=None, pkg_name=None):
     if profile == "spec":
         return derive(spec, run_name)
     name = spec.name if run_name is None else run_name
-    state = _script_state(spec)
+    state = spec.loader_state
+    if type(state) is not ScriptState:
+        state = _script_state(spec)
     if profile == "runpy":
         if state is not None:
             # runpy never makes a spec for a plain file.
@@ -175,7 +179,8 @@ def execute(spec, code, *, run_name=None, init_globals=None,
         run_name = spec.name
     attrs = profile_attrs(profile, spec, run_name, pkg_name)
     if module is None:
-        module = _new_module(spec, profile, run_name)
+        module = (ModuleType(run_name) if profile != "spec"
+                  else _new_module(spec, profile, run_name))
     run_globals = module.__dict__
     if init_globals is not None:
         run_globals.update(init_globals)
@@ -185,8 +190,11 @@ def execute(spec, code, *, run_name=None, init_globals=None,
         sys.modules[run_name] = module
         register = False
     if register:
-        with _sysstate.RunSlots(run_name, module, argv0):
+        owner = _sysstate.enter_run(run_name, module, argv0)
+        try:
             exec(code, run_globals)
+        finally:
+            _sysstate.exit_run(owner)
         if profile == "runpy":
             # runpy copies: the temporary module may be collected afterwards.
             return run_globals.copy()

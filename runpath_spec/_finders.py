@@ -19,12 +19,12 @@ import io
 import os
 import stat
 import sys
-from importlib.machinery import ModuleSpec
+from importlib.machinery import ModuleSpec, SourceFileLoader
 # importlib.util (which re-exports it) costs milliseconds to import.
 from importlib._bootstrap_external import MAGIC_NUMBER
 
 from ._loaders import (BytecodeScriptLoader, ScriptState, SourceScriptLoader,
-                       code_for_spec)
+                       code_for_spec, prefill_cached)
 from ._plugins import loader_for
 from .errors import (BadPathError, BadZipError, MainNotFoundError,
                      NotRegularFileError, PycError, RunpathError)
@@ -36,7 +36,7 @@ __all__ = ["spec_from_path", "spec_from_module", "ScriptState"]
 _EOCD = b"PK\x05\x06"
 _LOCAL_HEADER = b"PK\x03\x04"  # how a zip file (not a zipapp) starts
 _EOCD_WINDOW = 22 + 0xFFFF
-_BYTECODE_SUFFIXES = (".pyc", ".pyo")
+_BYTECODE_SUFFIXES = frozenset([".pyc", ".pyo"])
 
 
 class PathTarget:
@@ -172,9 +172,14 @@ def _is_decodable_source(data):
 
 def _classify_file(data, fspath):
     """``"source"`` or ``"bytecode"``; raises PycError for bytecode we refuse."""
-    if data[:4] == MAGIC_NUMBER:
+    if data.startswith(MAGIC_NUMBER):
         return "bytecode"
-    named_bytecode = fspath.lower().endswith(_BYTECODE_SUFFIXES)
+    # (startswith and one-character slices allocate nothing: this runs on
+    # every run of a script.)
+    named_bytecode = (fspath[-1:] in "cCoO"
+                      and fspath[-4:].lower() in _BYTECODE_SUFFIXES)
+    if not named_bytecode and not data.startswith(b"\r\n", 2):
+        return "source"  # the common case: no release's magic number
     if named_bytecode and MAGIC_NUMBER.startswith(data):
         # An empty or cut-off pyc (python itself refuses it, and runpy would
         # run an empty file as empty source).
@@ -202,7 +207,8 @@ def _read_candidate(fspath, size):
     """Read a regular file once: ``(data, looks_like_zip)``.
 
     A large file is first checked for a zip directory at its end (then
-    ``data`` is ``None``, as it has not been read yet).
+    ``data`` is ``None``, as it has not been read yet: a zip file may be
+    large, and zipimport reads only its index).
     """
     with io.open_code(fspath) as f:
         if size > _EOCD_WINDOW:
@@ -211,11 +217,12 @@ def _read_candidate(fspath, size):
                 return None, True
             f.seek(0)
             return f.read(), False
-        # One read of the size stat gave (plus one byte, to see the end):
-        # cheaper than read()'s own fstat and second read.
-        data = f.read(size + 1)
-        if len(data) > size:  # it grew meanwhile
-            data += f.read()
+        # One unbuffered read of the size stat gave, plus one byte to see
+        # the end: cheaper than read()'s own fstat, copy and second read.
+        raw = f.raw if type(f) is io.BufferedReader else f
+        data = raw.read(size + 1)
+        if len(data) != size:  # it changed meanwhile, or the read was short
+            data += raw.read()
     return data, _EOCD in data
 
 
@@ -224,8 +231,64 @@ def _read_candidate(fspath, size):
 # run does not list the directory or read the zip's index again.  Bounded,
 # and used only while sys.path_hooks are CPython's own.
 _FINDER_CACHE_SIZE = 64
-_finder_cache = {}
+_finder_cache = {}  # key -> _CachedEntry
 _zip_files = set()  # (dev, inode, mtime, size) of the zip files cached
+# importlib's FileFinder matches names case-insensitively on these when
+# PYTHONCASEOK is set: its answer may change without the directory changing.
+_CASE_INSENSITIVE = sys.platform.startswith(("win", "cygwin", "darwin"))
+
+
+class _CachedEntry:
+    """A sys.path entry's finder, and the ``__main__`` it found last time.
+
+    *main* is ``(origin, loader_path)`` when that ``__main__`` was a plain
+    file the next run can take again without asking the finder: a
+    directory's ``__main__.py`` (while it is still a file: the directory
+    has not changed, or its key would have), or a zip's ``__main__.py``
+    (the archive has not changed either).  The spec is then built as the
+    finder builds it, and the zip's source is compiled once per run, not
+    twice (zipimporter compiles ``__main__`` just to name its file).
+    """
+
+    __slots__ = ("finder", "main")
+
+    def __init__(self, finder):
+        self.finder = finder
+        self.main = None
+
+    def main_spec(self, entry):
+        main = self.main
+        if main is not None:
+            origin, loader_path = main
+            finder = self.finder
+            if loader_path is None:  # a zip: the finder is the loader
+                return _file_spec("__main__", finder, origin)
+            if os.path.isfile(loader_path):  # as FileFinder checks it
+                return _file_spec("__main__", SourceFileLoader(
+                    "__main__", loader_path), origin)
+        spec = _main_spec(self.finder, entry)
+        self.main = _memo_of(spec, self.finder)
+        return spec
+
+
+def _file_spec(name, loader, origin):
+    """What ``spec_from_file_location`` makes of a module file."""
+    spec = ModuleSpec(name, loader, origin=origin)
+    spec.has_location = True
+    prefill_cached(spec)
+    return spec
+
+
+def _memo_of(spec, finder):
+    loader = spec.loader
+    if loader is finder:
+        zipimport = sys.modules.get("zipimport")
+        if (zipimport is not None and type(finder) is zipimport.zipimporter
+                and spec.origin.endswith(".py")):
+            return spec.origin, None
+    elif type(loader) is SourceFileLoader and not _CASE_INSENSITIVE:
+        return spec.origin, loader.path
+    return None
 
 
 def _cache_key(fspath, st):
@@ -235,16 +298,19 @@ def _cache_key(fspath, st):
     return key
 
 
-def _cached_finder(key, make):
-    finder = _finder_cache.get(key)
-    if finder is None:
+def _cached_entry(key, make):
+    """The cached entry for *key*, made with ``make()`` -> finder if new;
+    ``None`` if no finder takes it."""
+    cached = _finder_cache.get(key)
+    if cached is None:
         finder = make()
-        if finder is not None:
-            if len(_finder_cache) >= _FINDER_CACHE_SIZE:
-                _finder_cache.clear()
-                _zip_files.clear()
-            _finder_cache[key] = finder
-    return finder
+        if finder is None:
+            return None
+        if len(_finder_cache) >= _FINDER_CACHE_SIZE:
+            _finder_cache.clear()
+            _zip_files.clear()
+        cached = _finder_cache[key] = _CachedEntry(finder)
+    return cached
 
 
 _default_hooks = []
@@ -262,13 +328,15 @@ def _only_default_hooks():
     return False
 
 
+_POSIX_PATHS = os.sep == "/" and os.altsep is None
+
+
 def _absolute(path):
     """``os.path.abspath``, skipping its normalising when none is needed."""
-    simple = ("/." not in path and "//" not in path
-              and not path.endswith(os.sep) and path[:1] != ".")
-    if not simple:
+    if (not _POSIX_PATHS or "/." in path or "//" in path
+            or path.endswith("/") or path.startswith(".")):
         return os.path.abspath(path)
-    return path if path[:1] == os.sep else os.path.join(os.getcwd(), path)
+    return path if path.startswith("/") else os.path.join(os.getcwd(), path)
 
 
 def _file_type(mode):
@@ -336,10 +404,15 @@ def _find_builtin(fspath, path_name, name, code_filename, check_source,
             return PathTarget("zip", _main_spec(finder, fspath), fspath)
         raise
     mode = st.st_mode
-    if stat.S_ISDIR(mode):
+    file_type = stat.S_IFMT(mode)
+    if file_type == stat.S_IFDIR:
         if default_hooks:
-            finder = _cached_finder(_cache_key(fspath, st),
-                                    lambda: _entry_finder(fspath))
+            cached = _cached_entry(_cache_key(fspath, st),
+                                   lambda: _entry_finder(fspath))
+            if cached is not None:
+                return PathTarget("directory", cached.main_spec(fspath),
+                                  fspath)
+            finder = None
         else:
             finder = _entry_finder(fspath)
         if finder is None:
@@ -347,33 +420,37 @@ def _find_builtin(fspath, path_name, name, code_filename, check_source,
                 21, "is a directory, and no sys.path hook accepts it "
                 "(expected a file or a directory with a finder)", fspath)
         return PathTarget("directory", _main_spec(finder, fspath), fspath)
-    if stat.S_ISREG(mode):
-        identity = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
-        if default_hooks and identity in _zip_files:
-            finder = _finder_cache.get(_cache_key(fspath, st))
-            if finder is not None:
-                return PathTarget("zip", _main_spec(finder, fspath), fspath)
+    if file_type == stat.S_IFREG:
+        if default_hooks and _zip_files and (
+                st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size) in _zip_files:
+            cached = _finder_cache.get(_cache_key(fspath, st))
+            if cached is not None:
+                return PathTarget("zip", cached.main_spec(fspath), fspath)
         data, maybe_zip = _read_candidate(fspath, st.st_size)
         if maybe_zip:
             hooks = _zip_hooks()
             if default_hooks:
-                finder = _cached_finder(_cache_key(fspath, st),
-                                        lambda: _entry_finder(fspath, hooks))
-                if finder is not None:
-                    _zip_files.add(identity)
+                cached = _cached_entry(_cache_key(fspath, st),
+                                       lambda: _entry_finder(fspath, hooks))
+                if cached is not None:
+                    _zip_files.add((st.st_dev, st.st_ino, st.st_mtime_ns,
+                                    st.st_size))
+                    return PathTarget("zip", cached.main_spec(fspath),
+                                      fspath)
             else:
                 finder = _entry_finder(fspath, hooks)
-            if finder is not None:
-                return PathTarget("zip", _main_spec(finder, fspath), fspath)
+                if finder is not None:
+                    return PathTarget("zip", _main_spec(finder, fspath),
+                                      fspath)
             if data is None:  # a large file that merely looked like a zip
                 data = _read_all(fspath)
-    elif stat.S_ISFIFO(mode):
+    elif file_type == stat.S_IFIFO:
         data = _read_all(fspath)  # a pipe: never a zip, and read only once
     else:
         raise NotRegularFileError(
             "{!r} is a {}: expected a regular file, a FIFO, a directory or "
             "a zip file".format(fspath, _file_type(mode)), path=fspath)
-    if data[:4] == _LOCAL_HEADER:
+    if data.startswith(_LOCAL_HEADER):
         # Not source (control characters), and no zipimporter takes it.
         raise BadZipError(
             "{!r} starts like a zip file but is not a valid one: expected an "
@@ -515,6 +592,7 @@ def module_details(mod_name, error=ImportError):
                      name=mod_name) from ex
     if spec is None:
         raise _error(error, "No module named %s" % mod_name, name=mod_name)
+    prefill_cached(spec)
     if spec.submodule_search_locations is not None:
         if mod_name == "__main__" or mod_name.endswith(".__main__"):
             raise _error(error, "Cannot use package as __main__ module",

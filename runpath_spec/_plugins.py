@@ -25,12 +25,14 @@ ENTRY_POINT_GROUP = "runpath_spec.loaders"
 # still claim them.
 _OWN_SUFFIXES = frozenset(["", ".py", ".pyw", ".pyc", ".pyo", ".zip",
                            ".pyz", ".pyzw"])
+_OWN_SUFFIX_TUPLE = tuple(sorted(_OWN_SUFFIXES - {""}))
 
 _lock = _thread.allocate_lock()
 _registered = {}  # suffix -> loader class
 _entry_points = None  # suffix -> EntryPoint, filled on first need
 _loaded = {}  # suffix -> loader class loaded from an entry point, or None
 _UNKNOWN = object()
+_SEP = os.sep
 
 
 def _check_suffixes(suffixes):
@@ -115,8 +117,10 @@ def loader_for(path, loaders=None):
     """The custom loader class for *path*, or ``None`` for runpath_spec's own."""
     if not loaders and not _registered:
         # The hot path: a .py, .pyc or suffixless file needs no lookup.
+        if path.endswith(_OWN_SUFFIX_TUPLE):
+            return None
         dot = path.rfind(".")
-        if dot < 0 or path.rfind(os.sep) > dot:
+        if dot < 0 or path.rfind(_SEP) > dot:
             return None
         if path[dot:] in _OWN_SUFFIXES:
             return None

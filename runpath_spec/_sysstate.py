@@ -20,36 +20,39 @@ import _thread
 
 _lock = _thread.allocate_lock()
 _MISSING = object()
-_owners = {}  # slot key -> [(owner, value), ...] now in force, oldest first
-_baselines = {}  # slot key -> its value before the first of them
-ARGV0 = ("argv0", None)  # the slot key of sys.argv[0]
+_NO_ARGV = object()  # sys.argv itself is missing (an embedded interpreter)
+# Slot keys: a module name (str) is that sys.modules key; ARGV0 is
+# sys.argv[0]; ("attr", name) is the attribute sys.<name>.
+ARGV0 = object()
+# slot key -> [its value before the first override, owner, value, owner,
+# value, ...]: the overrides now in force, oldest first.  (Flat, so that a
+# run allocates as little as possible: this is on every run's path.)
+_stacks = {}
 
 
 def _read(key):
-    kind, name = key
-    if kind == "module":
-        return sys.modules.get(name, _MISSING)
-    if kind == "attr":
-        return getattr(sys, name, _MISSING)
-    argv = getattr(sys, "argv", None)
-    return argv[0] if argv else _MISSING
+    if type(key) is str:
+        return sys.modules.get(key, _MISSING)
+    if key is ARGV0:
+        argv = getattr(sys, "argv", None)
+        if argv is None:
+            return _NO_ARGV
+        return argv[0] if argv else _MISSING
+    return getattr(sys, key[1], _MISSING)
 
 
 def _write(key, value):
-    kind, name = key
-    if kind == "module":
+    if type(key) is str:
         if value is _MISSING:
-            sys.modules.pop(name, None)
+            sys.modules.pop(key, None)
         else:
-            sys.modules[name] = value
-    elif kind == "attr":
-        if value is not _MISSING:
-            setattr(sys, name, value)
-        elif hasattr(sys, name):
-            delattr(sys, name)
-    else:
+            sys.modules[key] = value
+    elif key is ARGV0:
         argv = getattr(sys, "argv", None)
-        if argv is None:
+        if value is _NO_ARGV:
+            if argv is not None:
+                del sys.argv
+        elif argv is None:
             # An embedded interpreter may have no sys.argv at all: python
             # always gives a program one, so make one for the run.
             if value is not _MISSING:
@@ -61,32 +64,35 @@ def _write(key, value):
             argv[0] = value
         else:
             argv.append(value)
+    elif value is not _MISSING:
+        setattr(sys, key[1], value)
+    elif hasattr(sys, key[1]):
+        delattr(sys, key[1])
 
 
 def _push(key, owner, value):  # with _lock held
-    owners = _owners.get(key)
-    if owners is None:
-        _baselines[key] = _read(key)
-        _owners[key] = [(owner, value)]
+    stack = _stacks.get(key)
+    if stack is None:
+        _stacks[key] = [_read(key), owner, value]
     else:
-        owners.append((owner, value))
+        stack += (owner, value)
     _write(key, value)
 
 
 def _pop(key, owner):  # with _lock held
-    owners = _owners[key]
-    if owners[-1][0] is owner:
-        owners.pop()
-        if owners:
-            # An older run is still going: give it back its own value.
-            _write(key, owners[-1][1])
+    stack = _stacks[key]
+    if stack[-2] is owner:
+        del stack[-2:]
+        if len(stack) == 1:
+            del _stacks[key]
+            _write(key, stack[0])
         else:
-            del _owners[key]
-            _write(key, _baselines.pop(key))
+            # An older run is still going: give it back its own value.
+            _write(key, stack[-1])
     else:  # a newer run's value stays in force
-        for i, (other, _) in enumerate(owners):
-            if other is owner:
-                del owners[i]
+        for i in range(1, len(stack), 2):
+            if stack[i] is owner:
+                del stack[i:i + 2]
                 break
 
 
@@ -109,30 +115,65 @@ class Override:
             _pop(self.key, self)
 
 
-class RunSlots:
-    """``sys.modules[run_name]`` and, unless ``None``, ``sys.argv[0]``:
-    the two slots a run overrides, taken under one acquisition of the lock.
+def enter_run(run_name, module, argv0=None):
+    """Override ``sys.modules[run_name]`` and, unless *argv0* is ``None``,
+    ``sys.argv[0]``, under one acquisition of the lock; return the token
+    to give :func:`exit_run`.
+
+    Every run comes through here, so the common case -- no other run
+    holds either slot -- is written out inline, and the lock is taken
+    without ``with`` (twice as cheap): :func:`_push` would do the same,
+    but on this path each Python call costs as much as the work itself.
     """
+    owner = (run_name, argv0 is not None)  # a new object: the run's identity
+    modules = sys.modules
+    _lock.acquire()
+    try:
+        if run_name in _stacks:
+            _push(run_name, owner, module)
+        else:
+            _stacks[run_name] = [modules.get(run_name, _MISSING), owner,
+                                 module]
+            modules[run_name] = module
+        if argv0 is not None:
+            argv = getattr(sys, "argv", None)
+            if not argv or ARGV0 in _stacks:
+                _push(ARGV0, owner, argv0)
+            else:
+                _stacks[ARGV0] = [argv[0], owner, argv0]
+                argv[0] = argv0
+    finally:
+        _lock.release()
+    return owner
 
-    __slots__ = ("key", "module", "argv0")
 
-    def __init__(self, run_name, module, argv0=None):
-        self.key = ("module", run_name)
-        self.module = module
-        self.argv0 = argv0
-
-    def __enter__(self):
-        with _lock:
-            _push(self.key, self, self.module)
-            if self.argv0 is not None:
-                _push(ARGV0, self, self.argv0)
-        return self
-
-    def __exit__(self, *exc_info):
-        with _lock:
-            if self.argv0 is not None:
-                _pop(ARGV0, self)
-            _pop(self.key, self)
+def exit_run(owner):
+    """Undo :func:`enter_run`'s overrides, by ownership as :func:`_pop`."""
+    run_name, has_argv0 = owner
+    _lock.acquire()
+    try:
+        if has_argv0:
+            stack = _stacks[ARGV0]
+            argv = getattr(sys, "argv", None)
+            baseline = stack[0]
+            if (len(stack) == 3 and stack[1] is owner and argv
+                    and baseline is not _MISSING
+                    and baseline is not _NO_ARGV):
+                del _stacks[ARGV0]
+                argv[0] = baseline
+            else:
+                _pop(ARGV0, owner)
+        stack = _stacks[run_name]
+        if len(stack) == 3 and stack[1] is owner:
+            del _stacks[run_name]
+            if stack[0] is _MISSING:
+                sys.modules.pop(run_name, None)
+            else:
+                sys.modules[run_name] = stack[0]
+        else:
+            _pop(run_name, owner)
+    finally:
+        _lock.release()
 
 
 def argv0(value):
@@ -142,7 +183,7 @@ def argv0(value):
 
 def module(name, value):
     """Override ``sys.modules[name]``."""
-    return Override(("module", name), value)
+    return Override(name, value)
 
 
 def argv(value):

@@ -260,3 +260,18 @@ def test_benchmark_runs(tmp_path):
     assert set(data["slopes"]) == {"script", "zip"}
     assert "| target |" in out.stdout
     assert time.time() - start < 600
+
+
+def test_benchmark_median_interval():
+    """The interval the benchmark prints: order statistics of the median."""
+    import importlib.util as iu
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
+        __file__))), "benchmarks", "bench.py")
+    spec = iu.spec_from_file_location("rps_bench", path)
+    bench = iu.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.median_interval([3.0, 1.0, 2.0]) == (1.0, 3.0)
+    # n = 15: P(Binomial(15, 1/2) <= 3) = 576/32768 <= 2.5% < P(<= 4), so
+    # the 4th smallest and the 4th largest.
+    assert bench.median_interval(list(range(15))) == (3, 11)
+    assert bench.median_interval(list(range(41))) == (13, 27)

@@ -123,6 +123,34 @@ def test_run_path_matches_runpy(api, kind, form, run_name, init_globals,
     assert mine[0] == "ok", mine
 
 
+@pytest.mark.parametrize("form", ("relative", "absolute"))
+@pytest.mark.parametrize("kind", PATH_KINDS)
+@pytest.mark.parametrize("api", ["run_path", "compat.run_path"])
+def test_repeated_runs_match_runpy(api, kind, form, tmp_path):
+    """The second and later runs of a target take remembered finders and
+    ``__main__`` specs: each must still give what runpy gives."""
+    body = PROBE + ("import helper\nhelper_value = helper.VALUE\n"
+                    if kind in ENTRY_KINDS else "")
+    target = path_in_form(make_path_target(kind, tmp_path, body), form,
+                          tmp_path)
+    ours = runpath_spec.run_path if api == "run_path" else compat.run_path
+    for run_name in (None, "__main__", None):
+        theirs, mine = run_both(runpy.run_path, ours, target,
+                                run_name=run_name)
+        assert_same(theirs, mine)
+        assert mine[0] == "ok", mine
+
+
+@pytest.mark.parametrize("case", ["{top}.mod", "{top}"])
+def test_repeated_run_module_matches_runpy(case, module_tree):
+    name = case.format(top=module_tree)
+    for alter_sys in (False, True, False):
+        theirs, mine = run_both(runpy.run_module, runpath_spec.run_module,
+                                name, alter_sys=alter_sys)
+        assert_same(theirs, mine)
+        assert mine[0] == "ok", mine
+
+
 MODULE_CASES = ["{top}.mod", "{top}", "{top}.sub", "{top}.sub.mod",
                 "{top}.compiled", "{top}.__main__"]
 

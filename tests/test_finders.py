@@ -216,3 +216,106 @@ def test_spec_from_module_errors(name, message, exc_name, module_tree):
         spec_from_module(name)
     assert message.format(top=module_tree) in str(info.value)
     assert info.value.name == exc_name.format(top=module_tree)
+
+
+# -- the entry cache: a repeated run of a directory or zip ------------------------
+
+ENTRY_KINDS = ("directory", "directory_pyc", "zip", "pyz", "zip_subdir",
+               "zip_pyc")
+
+
+def _describe(spec):
+    loader = spec.loader
+    if isinstance(loader, zipimport.zipimporter):  # equal only to itself
+        loader_fields = (loader.archive, loader.prefix)
+    else:
+        loader_fields = vars(loader)
+    return (spec.name, spec.origin, spec.cached, spec.parent,
+            spec.has_location, spec.submodule_search_locations,
+            type(loader), loader_fields)
+
+
+@pytest.mark.parametrize("kind", ENTRY_KINDS)
+def test_repeated_entry_specs_equal_the_finders_own(kind, path_target):
+    """The remembered __main__ gives the very spec the entry's finder gives."""
+    from runpath_spec._finders import _entry_finder, _main_spec
+    target = path_target(kind, "x = 1\n")
+    specs = [spec_from_path(target) for _ in range(3)]
+    fresh = _main_spec(_entry_finder(target), target)  # a new finder
+    for spec in specs:
+        assert _describe(spec) == _describe(fresh)
+    if not isinstance(fresh.loader, zipimport.zipimporter):
+        assert specs[-1] == fresh
+
+
+def test_directory_main_changed_between_runs(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    d = tmp_path / "app"
+    d.mkdir()
+    (d / "__main__.py").write_text("value = 1\n")
+    assert runpath_spec.run_path(str(d))["value"] == 1
+    (d / "__main__.py").write_text("value = 2\n")  # same file, new text
+    assert runpath_spec.run_path(str(d))["value"] == 2
+    (d / "__main__.py").unlink()  # now only bytecode
+    src = tmp_path / "elsewhere.py"
+    src.write_text("value = 3\n")
+    from conftest import compile_pyc
+    compile_pyc(str(src), str(d / "__main__.pyc"))
+    spec = spec_from_path(str(d))
+    assert type(spec.loader) is importlib.machinery.SourcelessFileLoader
+    assert runpath_spec.run_path(str(d))["value"] == 3
+    (d / "__main__.pyc").unlink()
+    (d / "__main__").mkdir()  # a package: refused, as the first time
+    (d / "__main__" / "__init__.py").write_text("")
+    with pytest.raises(MainNotFoundError, match="is a package"):
+        spec_from_path(str(d))
+
+
+def test_directory_main_replaced_by_a_directory_in_place(tmp_path,
+                                                        monkeypatch):
+    """The remembered file is checked on every run, as FileFinder checks it,
+    even if the directory's own mtime did not move."""
+    d = tmp_path / "app"
+    d.mkdir()
+    main = d / "__main__.py"
+    main.write_text("value = 1\n")
+    spec_from_path(str(d))
+    st = os.stat(str(d))
+    main.unlink()
+    main.mkdir()  # __main__.py is now a directory
+    os.utime(str(d), ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(MainNotFoundError):
+        spec_from_path(str(d))
+
+
+def test_zip_main_is_compiled_once_per_run(tmp_path, monkeypatch):
+    """zipimporter compiles __main__ to name its file, then again for its
+    code (as runpy does); a repeated run compiles it once."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    z = make_zip(str(tmp_path / "app.zip"), {"__main__.py": "value = 7\n"})
+    compiled = []
+    real = zipimport._compile_source
+    monkeypatch.setattr(zipimport, "_compile_source",
+                        lambda *a: compiled.append(a[0]) or real(*a))
+    assert runpath_spec.run_path(z)["value"] == 7
+    first = len(compiled)
+    assert first >= 1
+    del compiled[:]
+    for _ in range(3):
+        assert runpath_spec.run_path(z)["value"] == 7
+    assert len(compiled) == 3
+    make_zip(z, {"__main__.py": "value = 8\n", "pad.py": ""})  # changed
+    assert runpath_spec.run_path(z)["value"] == 8
+
+
+def test_entry_cache_is_not_used_with_custom_path_hooks(tmp_path,
+                                                       monkeypatch):
+    d = make_path_target("directory", tmp_path, "x = 1\n")
+    spec_from_path(d)  # remembered
+    seen = []
+    file_finder_hook = importlib.machinery.FileFinder.path_hook(
+        (importlib.machinery.SourceFileLoader, [".py"]))
+    monkeypatch.setattr(sys, "path_hooks", [
+        lambda path: seen.append(path) or file_finder_hook(path)])
+    spec_from_path(d)
+    assert seen == [d]

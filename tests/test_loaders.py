@@ -1,0 +1,242 @@
+"""runpath_spec._loaders: ``source_file_code`` is ``SourceFileLoader.get_code``.
+
+``source_file_code`` takes two shortcuts (no pyc with bytecode writing off,
+a valid timestamp pyc) and leaves every other case to the loader.  Each
+scenario here is run both ways, on its own copy of the same files, and the
+code (marshalled, so ``co_filename`` counts), the error and every file
+left in ``__pycache__`` must be the same.
+"""
+
+import importlib.util
+import marshal
+import os
+import shutil
+import sys
+from importlib.machinery import SourceFileLoader, SourcelessFileLoader
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from runpath_spec import _loaders
+from runpath_spec._loaders import code_for_spec, prefill_cached, source_file_code
+
+from conftest import compile_pyc
+
+SOURCE = "x = 1\ndef f():\n    return x + {n}\n"
+
+#: What the __pycache__ pyc of mod.py holds before the run.
+PYC_STATES = ("none", "valid", "stale-mtime", "stale-size", "checked-hash",
+              "unchecked-hash", "stale-checked-hash", "bad-magic",
+              "bad-flags", "truncated", "corrupt-body", "not-code",
+              "a-directory", "from-elsewhere")
+
+
+def _build(root, state, n):
+    """mod.py and its pyc in *state* under *root*; return mod.py's path."""
+    os.makedirs(str(root))
+    src = os.path.join(str(root), "mod.py")
+    with open(src, "w") as f:
+        f.write(SOURCE.format(n=n))
+    os.utime(src, (1_600_000_000, 1_600_000_000 + n))  # the same every time
+    pyc = importlib.util.cache_from_source(src)
+    os.makedirs(os.path.dirname(pyc))
+    if state == "none":
+        return src
+    if state == "a-directory":
+        os.makedirs(pyc)
+        return src
+    if state == "from-elsewhere":
+        # Compiled from a copy elsewhere: co_filename must be fixed up.
+        other = os.path.join(str(root), "elsewhere.py")
+        shutil.copyfile(src, other)
+        st = os.stat(src)
+        os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
+        compile_pyc(other, pyc)
+        return src
+    mode = {"checked-hash": "CHECKED_HASH",
+            "unchecked-hash": "UNCHECKED_HASH",
+            "stale-checked-hash": "CHECKED_HASH"}.get(state)
+    import py_compile
+    compile_pyc(src, pyc, mode and getattr(py_compile.PycInvalidationMode,
+                                           mode))
+    with open(pyc, "rb") as f:
+        data = bytearray(f.read())
+    if state == "stale-mtime":
+        data[8:12] = (int.from_bytes(data[8:12], "little") ^ 1).to_bytes(
+            4, "little")
+    elif state == "stale-size":
+        data[12:16] = (int.from_bytes(data[12:16], "little") + 1).to_bytes(
+            4, "little")
+    elif state == "stale-checked-hash":
+        data[8:16] = bytes(8)
+    elif state == "bad-magic":
+        data[0] ^= 0xFF
+    elif state == "bad-flags":
+        data[4] = 0b100
+    elif state == "truncated":
+        del data[10:]
+    elif state == "corrupt-body":
+        data[16:] = b"\xff\x00"
+    elif state == "not-code":
+        data[16:] = marshal.dumps(("not", "code"))
+    with open(pyc, "wb") as f:
+        f.write(bytes(data))
+    return src
+
+
+def _outcome(func, src):
+    try:
+        code = func(SourceFileLoader("mod", src), "mod")
+    except Exception as exc:  # the error itself is compared
+        result = ("error", type(exc), str(exc))
+    else:
+        result = ("ok", marshal.dumps(code), code.co_filename)
+    cache = os.path.join(os.path.dirname(src), "__pycache__")
+    files = {}
+    for name in sorted(os.listdir(cache)):
+        path = os.path.join(cache, name)
+        if os.path.isdir(path):
+            files[name] = "directory"
+        else:
+            with open(path, "rb") as f:
+                files[name] = f.read()
+    return result, files
+
+
+def _both(root, state, n, dont_write):
+    """(importlib's outcome, ours), each on a fresh build of the same files
+    at the same place (so that paths and pyc headers are the same)."""
+    old = sys.dont_write_bytecode
+    sys.dont_write_bytecode = dont_write
+    try:
+        expected = _outcome(lambda loader, name: loader.get_code(name),
+                            _build(root, state, n))
+        shutil.rmtree(str(root))
+        got = _outcome(source_file_code, _build(root, state, n))
+    finally:
+        sys.dont_write_bytecode = old
+    return expected, got
+
+
+@pytest.mark.parametrize("dont_write", [True, False],
+                         ids=["dont_write_bytecode", "writes_bytecode"])
+@pytest.mark.parametrize("state", PYC_STATES)
+def test_source_file_code_is_get_code(state, dont_write, tmp_path):
+    root = tmp_path / "pkg"
+    expected, got = _both(root, state, 0, dont_write)
+    assert got == expected
+    if state in ("valid", "from-elsewhere"):
+        assert got[0][2] == str(root / "mod.py")  # co_filename fixed up
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(state=st.sampled_from(PYC_STATES), n=st.integers(0, 10 ** 6),
+       dont_write=st.booleans())
+def test_generated_pyc_states_match_get_code(state, n, dont_write,
+                                             tmp_path_factory):
+    root = tmp_path_factory.mktemp("pyc") / "pkg"
+    expected, got = _both(root, state, n, dont_write)
+    assert got == expected
+
+
+def test_the_fast_cases_do_not_ask_the_loader(tmp_path, monkeypatch):
+    """No pyc (writing off) and a valid pyc are answered directly."""
+    def refuse(self, fullname):
+        raise AssertionError("asked the loader")
+    monkeypatch.setattr(SourceFileLoader, "get_code", refuse)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    for state in ("none", "valid"):
+        src = _build(tmp_path / state, state, 1)
+        code = source_file_code(SourceFileLoader("mod", src), "mod")
+        assert code.co_filename == src
+
+
+def test_other_names_and_verbose_are_left_to_the_loader(tmp_path,
+                                                        monkeypatch):
+    src = _build(tmp_path / "a", "none", 1)
+    loader = SourceFileLoader("mod", src)
+    with pytest.raises(ImportError) as ours:
+        source_file_code(loader, "other")
+    with pytest.raises(ImportError) as theirs:
+        loader.get_code("other")
+    assert str(ours.value) == str(theirs.value)
+
+    class Flags:
+        verbose = 1
+    calls = []
+    monkeypatch.setattr(sys, "flags", Flags)
+    monkeypatch.setattr(SourceFileLoader, "get_code",
+                        lambda self, name: calls.append(name) or "code")
+    assert source_file_code(loader, "mod") == "code"
+    assert calls == ["mod"]
+
+
+def test_pycache_prefix_is_honoured(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path / "prefix"))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    src = str(tmp_path / "mod.py")
+    with open(src, "w") as f:
+        f.write("y = 2\n")
+    loader = SourceFileLoader("mod", src)
+    first = source_file_code(loader, "mod")  # writes the pyc there
+    pyc = importlib.util.cache_from_source(src)
+    assert pyc.startswith(str(tmp_path / "prefix"))
+    assert os.path.isfile(pyc)
+    assert not os.path.exists(str(tmp_path / "__pycache__"))
+    # ... and the next run takes it (the prefix is part of the memo key).
+    monkeypatch.setattr(SourceFileLoader, "source_to_code",
+                        lambda *a, **k: pytest.fail("compiled again"))
+    again = source_file_code(loader, "mod")
+    assert again == first and again.co_filename == first.co_filename
+    monkeypatch.setattr(sys, "pycache_prefix", None)
+    assert _loaders._pyc_path(src) == importlib.util.cache_from_source(src)
+
+
+def test_code_for_spec_uses_it_for_plain_source_file_loaders(tmp_path,
+                                                             monkeypatch):
+    src = _build(tmp_path / "a", "none", 3)
+    spec = importlib.util.spec_from_file_location("mod", src)
+    seen = []
+    monkeypatch.setattr(_loaders, "source_file_code",
+                        lambda loader, name: seen.append(name) or "code")
+    assert code_for_spec(spec) == "code"
+    assert seen == ["mod"]
+
+    class Subclass(SourceFileLoader):  # may override anything: not ours
+        pass
+    spec = importlib.util.spec_from_file_location("mod", src,
+                                                  loader=Subclass("mod", src))
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    assert code_for_spec(spec).co_filename == src
+    assert seen == ["mod"]
+
+
+# -- prefill_cached ------------------------------------------------------------
+
+@pytest.mark.parametrize("origin", ["/somewhere/mod.py", "/somewhere/mod.pyc",
+                                    "/somewhere/mod.so", "relative/mod.py",
+                                    "/somewhere/mod"])
+def test_prefill_cached_gives_what_the_property_computes(origin):
+    lazy = importlib.util.spec_from_file_location(
+        "mod", origin, loader=SourcelessFileLoader("mod", origin))
+    filled = importlib.util.spec_from_file_location(
+        "mod", origin, loader=SourcelessFileLoader("mod", origin))
+    prefill_cached(filled)
+    assert filled.cached == lazy.cached
+    assert filled == lazy
+
+
+def test_prefill_cached_keeps_a_value_someone_set():
+    spec = importlib.util.spec_from_file_location(
+        "mod", "/x/mod.py", loader=SourcelessFileLoader("mod", "/x/mod.py"))
+    spec.cached = "/elsewhere/mod.pyc"
+    prefill_cached(spec)
+    assert spec.cached == "/elsewhere/mod.pyc"
+
+
+def test_prefill_cached_leaves_specs_without_location_alone():
+    from importlib.machinery import ModuleSpec
+    spec = ModuleSpec("mod", None, origin="/x/mod.py")
+    prefill_cached(spec)
+    assert spec.cached is None
