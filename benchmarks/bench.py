@@ -99,6 +99,70 @@ def floor_pyc(path):
     return run
 
 
+def stat_read_run(path):
+    """A lower bound for a plain script: the floor, plus the ``stat``, the
+    module, ``sys.modules`` and ``sys.argv`` handling that runpy does too
+    (saved and restored, no ownership), and the copy of the globals."""
+    module_type = type(sys)
+
+    def run():
+        st = os.stat(path)
+        with io.open_code(path) as f:
+            data = f.raw.read(st.st_size + 1)
+        code = compile(data, path, "exec", dont_inherit=True)
+        module = module_type("<run_path>")
+        run_globals = module.__dict__
+        run_globals.update(__name__="<run_path>", __file__=path,
+                           __cached__=None, __doc__=None, __loader__=None,
+                           __package__="", __spec__=None)
+        saved_module = sys.modules.get("<run_path>")
+        sys.modules["<run_path>"] = module
+        saved_argv0, sys.argv[0] = sys.argv[0], path
+        try:
+            exec(code, run_globals)
+        finally:
+            sys.argv[0] = saved_argv0
+            if saved_module is None:
+                del sys.modules["<run_path>"]
+            else:
+                sys.modules["<run_path>"] = saved_module
+        return run_globals.copy()
+    return run
+
+
+def spec_stat_read_run(path):
+    """The bound above, plus what runpath_spec's design adds to every run
+    and no check at all: the spec, its loader and ScriptState, and the
+    ``sys`` overrides taken by ownership."""
+    from importlib.machinery import ModuleSpec
+    from runpath_spec import _sysstate
+    from runpath_spec._loaders import ScriptState, SourceScriptLoader
+    module_type = type(sys)
+
+    def run():
+        st = os.stat(path)
+        with io.open_code(path) as f:
+            data = f.raw.read(st.st_size + 1)
+        state = ScriptState("source", path)
+        loader = SourceScriptLoader("<run_path>", path, data, path)
+        spec = ModuleSpec("<run_path>", loader, origin=path,
+                          loader_state=state)
+        spec.has_location = True
+        code = compile(data, path, "exec", dont_inherit=True)
+        module = module_type("<run_path>")
+        run_globals = module.__dict__
+        run_globals.update(__name__="<run_path>", __file__=path,
+                           __cached__=None, __doc__=None, __loader__=None,
+                           __package__="", __spec__=None)
+        owner = _sysstate.enter_run("<run_path>", module, path)
+        try:
+            exec(code, run_globals)
+        finally:
+            _sysstate.exit_run(owner)
+        return run_globals.copy()
+    return run
+
+
 def median_interval(values, confidence=0.95):
     """A distribution-free interval for the median of *values*: the k-th
     smallest and k-th largest, k from the binomial(n, 1/2) tails."""
@@ -254,6 +318,26 @@ def main(argv=None):
             print("| %s | %.1f | %.1f | %.1f | %.2f | %.2f-%.2f | %s | %s |"
                   % (name, ours, theirs, floor, ratio, low, high,
                      "<= %.2f" % goal if goal else "", met))
+        print("\nLower bounds for a one-line script, against runpy "
+              "(interleaved medians)\n")
+        print("| bound | microseconds | ratio to runpy |")
+        print("|---|---:|---:|")
+        script = targets["script"]
+        bounds = [("floor: read + compile + exec", floor_source(script)),
+                  ("+ stat, module, sys.modules and sys.argv as runpy",
+                   stat_read_run(script)),
+                  ("+ spec, loader and sys overrides by ownership",
+                   spec_stat_read_run(script)),
+                  ("runpath_spec.run_path",
+                   lambda: runpath_spec.run_path(script))]
+        timings = measure([lambda: runpy.run_path(script)]
+                          + [f for _, f in bounds], rounds)
+        results["bounds"] = []
+        for (label, _), micro in zip(bounds, timings[1:]):
+            results["bounds"].append(dict(bound=label, micro=micro,
+                                          ratio=micro / timings[0]))
+            print("| %s | %.1f | %.2f |" % (label, micro,
+                                             micro / timings[0]))
         print("\nHow cost grows\n")
         print("| target | size | runpath_spec | runpy | floor |")
         print("|---|---:|---:|---:|---:|")

@@ -49,13 +49,11 @@ def run_path(path_name, init_globals=None, run_name=None, *,
     validated; a FIFO is read once; ``sys`` is restored by ownership, so
     overlapping runs in threads leave it as it was.
     """
-    if profile != "runpy":
-        check_profile(profile)
+    check_profile(profile)
     if run_name is None:
         run_name = "<run_path>"
     target = _find_path(path_name, run_name,
-                        code_filename=(None if profile == "runpy" else
-                                       _code_filename(path_name, profile)),
+                        code_filename=_code_filename(path_name, profile),
                         check_source=check_source,
                         import_hooks=import_hooks, loaders=loaders,
                         cache=cache)

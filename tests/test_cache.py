@@ -258,6 +258,8 @@ def test_benchmark_runs(tmp_path):
         "run_module (small)", "script (9000 lines)"}
     assert all(row["ours"] > 0 and row["runpy"] > 0 for row in data["rows"])
     assert set(data["slopes"]) == {"script", "zip"}
+    assert len(data["bounds"]) == 4
+    assert all(b["micro"] > 0 and b["ratio"] > 0 for b in data["bounds"])
     assert "| target |" in out.stdout
     assert time.time() - start < 600
 

@@ -319,3 +319,24 @@ def test_entry_cache_is_not_used_with_custom_path_hooks(tmp_path,
         lambda path: seen.append(path) or file_finder_hook(path)])
     spec_from_path(d)
     assert seen == [d]
+
+
+def test_zip_main_compile_warning_once_from_the_second_run(tmp_path,
+                                                         monkeypatch):
+    """docs/runpy-differences.rst: runpy issues it twice per run; so does
+    runpath_spec's first run of an archive, later runs once."""
+    import runpy
+    import warnings
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    z = make_zip(str(tmp_path / "w.zip"), {"__main__.py": "x = 1 is 1\n"})
+
+    def warnings_of(run):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            run(z)
+        return [w for w in caught if w.category is SyntaxWarning]
+    monkeypatch.setattr(sys, "path_importer_cache",
+                        dict(sys.path_importer_cache))
+    assert len(warnings_of(runpy.run_path)) == 2
+    assert len(warnings_of(runpath_spec.run_path)) == 2
+    assert len(warnings_of(runpath_spec.run_path)) == 1
