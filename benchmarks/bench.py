@@ -99,22 +99,42 @@ def floor_pyc(path):
     return run
 
 
-def stat_read_run(path):
+def script_bound(path, spec_and_ownership=False):
     """A lower bound for a plain script: the floor, plus the ``stat``, the
     module, ``sys.modules`` and ``sys.argv`` handling that runpy does too
-    (saved and restored, no ownership), and the copy of the globals."""
+    (saved and restored), and the copy of the globals.
+
+    With *spec_and_ownership*, plus what runpath_spec's design adds to
+    every run, and no check at all: the spec, its loader and ScriptState,
+    and the ``sys`` overrides taken by ownership.
+    """
+    from importlib.machinery import ModuleSpec
+    from runpath_spec import _sysstate
+    from runpath_spec._loaders import ScriptState, SourceScriptLoader
     module_type = type(sys)
 
     def run():
         st = os.stat(path)
         with io.open_code(path) as f:
             data = f.raw.read(st.st_size + 1)
+        if spec_and_ownership:
+            spec = ModuleSpec("<run_path>", SourceScriptLoader(
+                "<run_path>", path, data, path), origin=path,
+                loader_state=ScriptState("source", path))
+            spec.has_location = True
         code = compile(data, path, "exec", dont_inherit=True)
         module = module_type("<run_path>")
         run_globals = module.__dict__
         run_globals.update(__name__="<run_path>", __file__=path,
                            __cached__=None, __doc__=None, __loader__=None,
                            __package__="", __spec__=None)
+        if spec_and_ownership:
+            owner = _sysstate.enter_run("<run_path>", module, path)
+            try:
+                exec(code, run_globals)
+            finally:
+                _sysstate.exit_run(owner)
+            return run_globals.copy()
         saved_module = sys.modules.get("<run_path>")
         sys.modules["<run_path>"] = module
         saved_argv0, sys.argv[0] = sys.argv[0], path
@@ -126,39 +146,6 @@ def stat_read_run(path):
                 del sys.modules["<run_path>"]
             else:
                 sys.modules["<run_path>"] = saved_module
-        return run_globals.copy()
-    return run
-
-
-def spec_stat_read_run(path):
-    """The bound above, plus what runpath_spec's design adds to every run
-    and no check at all: the spec, its loader and ScriptState, and the
-    ``sys`` overrides taken by ownership."""
-    from importlib.machinery import ModuleSpec
-    from runpath_spec import _sysstate
-    from runpath_spec._loaders import ScriptState, SourceScriptLoader
-    module_type = type(sys)
-
-    def run():
-        st = os.stat(path)
-        with io.open_code(path) as f:
-            data = f.raw.read(st.st_size + 1)
-        state = ScriptState("source", path)
-        loader = SourceScriptLoader("<run_path>", path, data, path)
-        spec = ModuleSpec("<run_path>", loader, origin=path,
-                          loader_state=state)
-        spec.has_location = True
-        code = compile(data, path, "exec", dont_inherit=True)
-        module = module_type("<run_path>")
-        run_globals = module.__dict__
-        run_globals.update(__name__="<run_path>", __file__=path,
-                           __cached__=None, __doc__=None, __loader__=None,
-                           __package__="", __spec__=None)
-        owner = _sysstate.enter_run("<run_path>", module, path)
-        try:
-            exec(code, run_globals)
-        finally:
-            _sysstate.exit_run(owner)
         return run_globals.copy()
     return run
 
@@ -325,9 +312,9 @@ def main(argv=None):
         script = targets["script"]
         bounds = [("floor: read + compile + exec", floor_source(script)),
                   ("+ stat, module, sys.modules and sys.argv as runpy",
-                   stat_read_run(script)),
+                   script_bound(script)),
                   ("+ spec, loader and sys overrides by ownership",
-                   spec_stat_read_run(script)),
+                   script_bound(script, spec_and_ownership=True)),
                   ("runpath_spec.run_path",
                    lambda: runpath_spec.run_path(script))]
         timings = measure([lambda: runpy.run_path(script)]
