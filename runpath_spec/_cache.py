@@ -15,7 +15,9 @@ import marshal
 import os
 import sys
 import threading
-from importlib.util import MAGIC_NUMBER, cache_from_source, source_hash
+from importlib.util import MAGIC_NUMBER, source_hash
+
+from ._loaders import _pyc_path
 
 __all__ = ["cache_path", "cached_code", "clear_memory_cache"]
 
@@ -30,7 +32,7 @@ def cache_path(origin):
     if not origin.endswith(_SOURCE_SUFFIXES):
         return None
     try:
-        return cache_from_source(origin)
+        return _pyc_path(origin)  # cache_from_source, remembered
     except (NotImplementedError, ValueError):  # no cache_tag
         return None
 
