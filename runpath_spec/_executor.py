@@ -32,6 +32,11 @@ PROFILES = ("runpy", "python", "spec")
 ModuleType = type(sys)
 _FSDECODED_PATHS = sys.version_info >= (3, 13)  # runpy fsdecodes (gh-99437)
 _ABSOLUTE_MAIN_FILE = sys.version_info >= (3, 9)  # python's __file__
+# 3.15 stopped putting __cached__ in runpy's globals and python's __main__
+# (it was deprecated in 3.12): those conventions follow the running version.
+_CACHED_IN_GLOBALS = sys.version_info < (3, 15)
+# PEP 649 (3.14): a fresh __main__ no longer starts with __annotations__.
+_MAIN_ANNOTATIONS = sys.version_info < (3, 14)
 
 
 def check_profile(profile):
@@ -114,15 +119,19 @@ def profile_attrs(profile, spec, run_name=None, pkg_name=None):
                           else SourceFileLoader)(name, shown)
             else:  # a hook's or a registered loader: python has none
                 loader = spec.loader
-            return {"__name__": name, "__doc__": None,
-                    "__package__": None, "__spec__": None,
-                    "__loader__": loader,
-                    "__builtins__": builtins, "__file__": shown,
-                    "__cached__": None, "__annotations__": {}}
-        # Directories, zips and -m: runpy's _run_module_as_main into the
-        # interpreter's own __main__, which starts with __annotations__.
-        attrs = runpy_attrs(name, spec)
-        attrs.update(__builtins__=builtins, __annotations__={})
+            attrs = {"__name__": name, "__doc__": None,
+                     "__package__": None, "__spec__": None,
+                     "__loader__": loader,
+                     "__builtins__": builtins, "__file__": shown}
+            if _CACHED_IN_GLOBALS:
+                attrs["__cached__"] = None
+        else:
+            # Directories, zips and -m: runpy's _run_module_as_main into
+            # the interpreter's own __main__.
+            attrs = runpy_attrs(name, spec)
+            attrs["__builtins__"] = builtins
+        if _MAIN_ANNOTATIONS:
+            attrs["__annotations__"] = {}
         return attrs
     check_profile(profile)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -137,15 +146,22 @@ def runpy_attrs(mod_name, mod_spec=None, pkg_name=None, script_name=None):
     given, wins over ``parent``.
     """
     if mod_spec is None:
-        return {"__name__": mod_name, "__file__": script_name,
-                "__cached__": None, "__doc__": None, "__loader__": None,
-                "__package__": pkg_name, "__spec__": None}
-    # derive()'s fields, with origin and cached whether or not has_location.
-    return {"__name__": mod_spec.name if mod_name is None else mod_name,
-            "__file__": mod_spec.origin, "__cached__": mod_spec.cached,
-            "__doc__": None, "__loader__": mod_spec.loader,
-            "__package__": mod_spec.parent if pkg_name is None else pkg_name,
-            "__spec__": mod_spec}
+        attrs = {"__name__": mod_name, "__file__": script_name,
+                 "__doc__": None, "__loader__": None,
+                 "__package__": pkg_name, "__spec__": None}
+        if _CACHED_IN_GLOBALS:
+            attrs["__cached__"] = None
+        return attrs
+    # derive()'s fields, with origin (and cached, before 3.15) whether or
+    # not has_location.
+    attrs = {"__name__": mod_spec.name if mod_name is None else mod_name,
+             "__file__": mod_spec.origin, "__doc__": None,
+             "__loader__": mod_spec.loader,
+             "__package__": mod_spec.parent if pkg_name is None else pkg_name,
+             "__spec__": mod_spec}
+    if _CACHED_IN_GLOBALS:
+        attrs["__cached__"] = mod_spec.cached
+    return attrs
 
 
 def _new_module(spec, profile, run_name):

@@ -17,6 +17,16 @@ from importlib.machinery import (SOURCE_SUFFIXES, SourceFileLoader,
 # importlib.util (which re-exports these) costs milliseconds to import.
 from importlib._bootstrap_external import MAGIC_NUMBER, cache_from_source
 
+# 3.15: SourceLoader.get_code calls source_to_code(data, path, fullname)
+# and compiles with compile(..., module=fullname).
+_COMPILE_WITH_MODULE = sys.version_info >= (3, 15)
+
+
+def _module_kwarg(fullname):
+    """``compile()``'s ``module=`` keyword where the version has it."""
+    return {"module": fullname} if _COMPILE_WITH_MODULE else {}
+
+
 __all__ = ["SourceScriptLoader", "BytecodeScriptLoader", "ScriptState",
            "read_file", "code_for_spec", "source_file_code", "prefill_cached"]
 
@@ -71,7 +81,7 @@ class _ReadOnce:
     """
 
     def __init__(self, fullname, path, data=None, code_filename=None):
-        # What FileLoader.__init__ does (3.8-3.13), without one more level
+        # What FileLoader.__init__ does (3.8-3.15), without one more level
         # of calls: every run makes one of these.
         self.name = fullname
         self.path = path
@@ -114,15 +124,24 @@ class SourceScriptLoader(_ReadOnce, SourceFileLoader):
         if self.cache:
             from ._cache import cached_code
             return cached_code(self, self.path, data, lambda source:
-                               self.source_to_code(source,
-                                                   self.code_filename),
+                               self._compile(source, fullname),
                                self.code_filename)
+        return self._compile(data, fullname)
+
+    def _compile(self, data, fullname):
+        # As SourceLoader.get_code calls it: 3.15 passes the module name,
+        # so that warnings filters by module apply to the code's warnings.
+        if _COMPILE_WITH_MODULE:
+            return self.source_to_code(data, self.code_filename, fullname)
         return self.source_to_code(data, self.code_filename)
 
-    def source_to_code(self, data, path, *, _optimize=-1):
-        """Compile *data* as ``SourceFileLoader`` does (no frame trickery)."""
+    def source_to_code(self, data, path, fullname=None, *, _optimize=-1):
+        """Compile *data* as ``SourceFileLoader`` does (no frame trickery).
+
+        *fullname* (3.15+) is the module name warnings are attributed to.
+        """
         return compile(data, path, "exec", dont_inherit=True,
-                       optimize=_optimize)
+                       optimize=_optimize, **_module_kwarg(fullname))
 
 
 class BytecodeScriptLoader(_ReadOnce, SourcelessFileLoader):
@@ -252,7 +271,8 @@ def source_file_code(loader, name):
         if not sys.dont_write_bytecode:
             return loader.get_code(name)  # compiles, then writes the pyc
         # As SourceFileLoader.source_to_code compiles.
-        return compile(read_file(path), path, "exec", dont_inherit=True)
+        return compile(read_file(path), path, "exec", dont_inherit=True,
+                       **_module_kwarg(name))
     try:
         st = os.stat(path)
         data = read_file(pyc)

@@ -1,6 +1,6 @@
 """``run_main``: what ``python TARGET ARGS`` does, in the running process.
 
-python's start-up, for the record (CPython 3.8-3.13, read off each):
+python's start-up, for the record (CPython 3.8-3.15, read off each):
 
 ============  =====================================  ===========================
 target        ``sys.path[0]``                        ``__file__``

@@ -210,7 +210,12 @@ def _get_main_module_details(error=ImportError):
     return _main_details_in(sys.path[0], error)
 
 
-if sys.version_info >= (3, 12, 6):
+if sys.version_info >= (3, 15):
+    def _get_code_from_file(fname, module):
+        # Check for a compiled file first; *module* is the name compile()
+        # attributes warnings to.
+        return _code_for_file(fname, module)
+elif sys.version_info >= (3, 12, 6):
     def _get_code_from_file(fname):
         # Check for a compiled file first
         return _code_for_file(fname)
@@ -260,7 +265,10 @@ def run_path(path_name, init_globals=None, run_name=None):
         # Not a valid sys.path entry, so run the code directly
         _handoff.target = (path_name, found)
         try:
-            if sys.version_info >= (3, 12, 6):
+            if sys.version_info >= (3, 15):
+                code = _get_code_from_file(path_name, run_name)
+                fname = path_name
+            elif sys.version_info >= (3, 12, 6):
                 code = _get_code_from_file(path_name)
                 fname = path_name
             else:

@@ -79,7 +79,7 @@ def notebook_source(data, path="<notebook>"):
 class NotebookLoader(SourceFileLoader):
     """Compile a notebook's code cells into one module's code object."""
 
-    def source_to_code(self, data, path, *, _optimize=-1):
+    def source_to_code(self, data, path, fullname=None, *, _optimize=-1):
         lines, base, set_aside = notebook_source(data, path)
         total = max(lines, default=0)
         text = [""] * total

@@ -52,7 +52,11 @@ RESERVED_FLAGS = 0xFFFFFFFF & ~(FLAG_HASH_BASED | FLAG_CHECK_SOURCE)
 
 #: The magic numbers each CPython 3.x release line wrote, alpha to final, as
 #: inclusive ranges: the comment table in Lib/importlib/_bootstrap_external.py
-#: (to 3.13) and Include/internal/pycore_magic_number.h (3.14 on).
+#: (to 3.13) and Include/internal/pycore_magic_number.h (3.14 on).  A release
+#: line's number is frozen at its first release candidate: 3.14 writes 3627
+#: and 3.15 writes 3666 (3.15.2 read off the interpreter; the numbers between
+#: 3657 and 3666 were 3.15's betas).  tests/test_pyc.py checks the table
+#: against every interpreter on the machine, so a new one cannot slip by.
 _MAGIC_HISTORY = (
     ("3.0", ((3000, 3000), (3010, 3010), (3020, 3020), (3030, 3030),
              (3040, 3040), (3050, 3050), (3060, 3061), (3071, 3071),
@@ -74,7 +78,7 @@ _MAGIC_HISTORY = (
     ("3.12", ((3500, 3531),)),
     ("3.13", ((3550, 3571),)),
     ("3.14", ((3600, 3627),)),
-    ("3.15", ((3650, 3657),)),
+    ("3.15", ((3650, 3666),)),
 )
 
 _KINDS = {

@@ -28,10 +28,11 @@ USED = []
 class RewritingLoader(importlib.machinery.SourceFileLoader):
     """A source-transforming loader, as assertion rewriters and Hy have."""
 
-    def source_to_code(self, data, path, *, _optimize=-1):
+    def source_to_code(self, data, path, *args, **kwargs):
+        # *args, **kwargs: 3.15 passes the module name too.
         USED.append(path)
         return super().source_to_code(
-            data.replace(b"ORIGINAL", b"REWRITTEN"), path)
+            data.replace(b"ORIGINAL", b"REWRITTEN"), path, *args, **kwargs)
 
 
 class RecordingSourcelessLoader(importlib.machinery.SourcelessFileLoader):
@@ -183,9 +184,10 @@ def test_run_main_and_cli_import_hooks(tmp_path):
     (hook_dir / "sitecustomize.py").write_text(textwrap.dedent('''
         import importlib.machinery, sys
         class L(importlib.machinery.SourceFileLoader):
-            def source_to_code(self, data, path, *, _optimize=-1):
+            def source_to_code(self, data, path, *args, **kwargs):
                 return super().source_to_code(
-                    data.replace(b"ORIGINAL", b"REWRITTEN"), path)
+                    data.replace(b"ORIGINAL", b"REWRITTEN"), path, *args,
+                    **kwargs)
         sys.path_hooks.insert(0, importlib.machinery.FileFinder.path_hook(
             (L, [".py"])))
         sys.path_importer_cache.clear()
@@ -277,7 +279,7 @@ def test_entry_point_plugin_in_a_scratch_venv(tmp_path):
         "tinyplug.py": textwrap.dedent('''
             import importlib.machinery
             class TinyLoader(importlib.machinery.SourceFileLoader):
-                def source_to_code(self, data, path, *, _optimize=-1):
+                def source_to_code(self, data, path, *args, **kwargs):
                     return compile("print('tiny says', %r)" % data.decode()
                                    .strip(), path, "exec")
         '''),
