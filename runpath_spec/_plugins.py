@@ -113,25 +113,33 @@ def _from_entry_point(suffix):
     return cls
 
 
-def loader_for(path, loaders=None):
-    """The custom loader class for *path*, or ``None`` for runpath_spec's own."""
-    if not loaders and not _registered:
-        # The hot path: a .py, .pyc or suffixless file needs no lookup.
-        if path.endswith(_OWN_SUFFIX_TUPLE):
-            return None
-        dot = path.rfind(".")
-        if dot < 0 or path.rfind(_SEP) > dot:
-            return None
-        if path[dot:] in _OWN_SUFFIXES:
-            return None
-    name = os.path.basename(path)
+def _needs_no_lookup(path):
+    """The hot path: a .py, .pyc or suffixless file (while nothing is
+    registered) is runpath_spec's own, without any lookup."""
+    if path.endswith(_OWN_SUFFIX_TUPLE):
+        return True
+    dot = path.rfind(".")
+    return dot < 0 or path.rfind(_SEP) > dot or path[dot:] in _OWN_SUFFIXES
+
+
+def _registered_for(name, loaders):
+    """A per-call loader (first match), else the registered one (longest
+    suffix), else ``None``."""
     for loader_class, suffixes in loaders or ():
         if any(name.endswith(s) for s in _check_suffixes(suffixes)):
             return loader_class
-    if _registered:
-        matches = [s for s in _registered if name.endswith(s)]
-        if matches:
-            return _registered[max(matches, key=len)]
+    matches = [s for s in _registered if name.endswith(s)]
+    return _registered[max(matches, key=len)] if matches else None
+
+
+def loader_for(path, loaders=None):
+    """The custom loader class for *path*, or ``None`` for runpath_spec's own."""
+    if not loaders and not _registered and _needs_no_lookup(path):
+        return None
+    name = os.path.basename(path)
+    found = _registered_for(name, loaders)
+    if found is not None:
+        return found
     suffix = os.path.splitext(name)[1]
     if suffix in _OWN_SUFFIXES:
         return None

@@ -405,3 +405,24 @@ def test_notebook_through_the_entry_point_and_cli(tmp_path):
     assert "NotebookMagicWarning" in out.stderr and "%load_ext" in out.stderr
     assert 'line 3002, in f\n    raise RuntimeError(\'third cell\')' in \
         out.stderr
+
+
+_ENTRY_POINTS = {
+    "run_path": lambda t: runpath_spec.run_path(t, import_hooks=True),
+    "spec_from_path": lambda t: runpath_spec.spec_from_path(
+        t, import_hooks=True),
+    "run_main": lambda t: runpath_spec.run_main(t, import_hooks=True),
+    "MainTarget": lambda t: runpath_spec.MainTarget(t, import_hooks=True),
+}
+
+
+@pytest.mark.parametrize("entry", sorted(_ENTRY_POINTS))
+def test_import_hook_warning_points_at_the_callers_line(entry, tmp_path):
+    """Issue #13: from every public entry point, the warning's location is
+    the line that called runpath_spec, never a line inside it."""
+    target = make_path_target("suffixless", tmp_path, BODY)
+    call = _ENTRY_POINTS[entry]
+    with pytest.warns(ImportHookWarning) as record:
+        call(target)  # the lambda's line, in this file
+    assert record[0].filename == __file__
+    assert record[0].lineno == call.__code__.co_firstlineno
