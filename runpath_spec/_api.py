@@ -47,17 +47,19 @@ def run_path(path_name, init_globals=None, run_name=None, *,
                        code_filename=chosen.script_filename(path_name),
                        check_source=check_source, import_hooks=import_hooks,
                        loaders=loaders, cache=cache)
-    run = dict(run_name=run_name, init_globals=init_globals, profile=chosen,
-               module=module, keep_module=keep_module,
-               argv0=chosen.shown_argv0(path_name))
+    argv0 = chosen.shown_argv0(path_name)
+    spec = target.spec
     if target.entry is None:
-        return execute(target.spec, code_for_spec(target.spec), **run)
+        return execute(spec, code_for_spec(spec), run_name=run_name,
+                       init_globals=init_globals, profile=chosen,
+                       module=module, keep_module=keep_module, argv0=argv0)
     # A directory or zip is a sys.path entry while its __main__ runs, so
     # that the modules beside __main__ import.
     with _sysstate.PathEntry(target.entry):
-        code = code_for_spec(target.spec)
-        return execute(target.spec, code,
-                       pkg_name=chosen.entry_package(run_name), **run)
+        return execute(spec, code_for_spec(spec), run_name=run_name,
+                       init_globals=init_globals, profile=chosen,
+                       module=module, keep_module=keep_module, argv0=argv0,
+                       pkg_name=chosen.entry_package(run_name))
 
 
 def run_module(mod_name, init_globals=None, run_name=None, alter_sys=False,

@@ -22,7 +22,7 @@ import _imp
 from importlib._bootstrap_external import MAGIC_NUMBER, cache_from_source
 
 __all__ = ["MAGIC_NUMBER", "cache_from_source", "fix_co_filename",
-           "is_importlibs_own",
+           "is_importlibs_own", "is_plain_source_file_loader",
            "check_hash_based_pycs", "cached_is_unset"]
 
 
@@ -48,6 +48,13 @@ _IMPORTLIB_MODULES = frozenset(["_frozen_importlib_external",
                                 "importlib._bootstrap_external"])
 
 
+def _genuine(cls, name):
+    """``cls.name`` if it is importlib's own function, else ``None``."""
+    method = getattr(cls, name, None)
+    module = getattr(method, "__module__", None)
+    return method if module in _IMPORTLIB_MODULES else None
+
+
 def is_importlibs_own(loader, cls, names):
     """Is *loader* exactly a *cls* whose methods *names* are all importlib's
     own -- not overridden by a subclass, not patched on the class (as
@@ -59,7 +66,35 @@ def is_importlibs_own(loader, cls, names):
     for name in names:
         if own and name in own:
             return False
-        method = getattr(cls, name, None)
-        if getattr(method, "__module__", None) not in _IMPORTLIB_MODULES:
+        if _genuine(cls, name) is None:
             return False
     return True
+
+
+def _source_file_loader_methods():
+    from importlib.machinery import SourceFileLoader
+    return SourceFileLoader, tuple(
+        _genuine(SourceFileLoader, name) for name in
+        ("get_code", "get_data", "path_stats", "source_to_code",
+         "get_filename"))
+
+
+# importlib's own methods as they were when this module was imported, each
+# None if it was not importlib's own even then.
+_SFL, (_GET_CODE, _GET_DATA, _PATH_STATS, _SOURCE_TO_CODE,
+       _GET_FILENAME) = _source_file_loader_methods()
+
+
+def is_plain_source_file_loader(loader):
+    """:func:`is_importlibs_own` for a ``SourceFileLoader`` and every
+    method a shortcut past ``get_code`` skips (get_code, get_data,
+    path_stats, source_to_code, get_filename), written out: this runs on
+    every directory, zip-less entry and module run.  An instance with more
+    than its ``name`` and ``path`` (a method set on it, say) is not plain."""
+    cls = _SFL
+    return (type(loader) is cls and len(loader.__dict__) == 2
+            and cls.get_code is _GET_CODE is not None
+            and cls.source_to_code is _SOURCE_TO_CODE is not None
+            and cls.get_data is _GET_DATA is not None
+            and cls.path_stats is _PATH_STATS is not None
+            and cls.get_filename is _GET_FILENAME is not None)

@@ -9,7 +9,8 @@ so a repeated run neither lists a directory nor reads a zip's index again.
 
 import os
 import sys
-from importlib.machinery import SourceFileLoader
+import zipimport  # loaded by every start-up: free
+from importlib.machinery import ModuleSpec, SourceFileLoader
 
 from ._files import prefill_cached
 from .errors import MainNotFoundError
@@ -20,8 +21,7 @@ __all__ = ["no_main", "entry_finder", "zip_hooks", "only_default_hooks",
 
 def _is_default_hook(hook):
     """True for the two hooks CPython installs: zipimporter and FileFinder's."""
-    zipimport = sys.modules.get("zipimport")
-    if zipimport is not None and hook is zipimport.zipimporter:
+    if hook is zipimport.zipimporter:
         return True
     return getattr(hook, "__qualname__", "").endswith(
         "path_hook_for_FileFinder")
@@ -59,7 +59,6 @@ def entry_finder(entry, hooks=None):
 
 def zip_hooks():
     """``sys.path_hooks`` less FileFinder's: those that may take a file."""
-    import zipimport  # always loaded by start-up: free
     return [hook for hook in sys.path_hooks
             if hook is zipimport.zipimporter or not _is_default_hook(hook)]
 
@@ -132,7 +131,6 @@ _CASE_INSENSITIVE = sys.platform.startswith(("win", "cygwin", "darwin"))
 
 def _file_spec(name, loader, origin):
     """What ``spec_from_file_location`` makes of a module file."""
-    from importlib.machinery import ModuleSpec
     spec = ModuleSpec(name, loader, origin=origin)
     spec.has_location = True
     prefill_cached(spec)
@@ -174,7 +172,6 @@ class _Entry:
         # Exact types only: a subclass (an import hook's) may find or load
         # differently next time, so it is always asked again.
         if loader is self.finder:
-            import zipimport
             if (type(loader) is zipimport.zipimporter
                     and spec.origin.endswith(".py")):
                 return spec.origin, None
@@ -196,11 +193,12 @@ class EntryCache:
 
     def __init__(self):
         self._entries = {}  # key -> _Entry
-        self._zip_files = set()  # (dev, inode, mtime, size) of the zips
+        #: (dev, inode, mtime, size) of the zip files cached.
+        self.zip_files = set()
 
     def clear(self):
         self._entries.clear()
-        self._zip_files.clear()
+        self.zip_files.clear()
 
     @staticmethod
     def _key(fspath, st):
@@ -233,7 +231,7 @@ class EntryCache:
         """``__main__`` of *fspath* if it is a zip file seen unchanged
         before (checked before the file is even read), else ``None``."""
         if (st.st_dev, st.st_ino, st.st_mtime_ns,
-                st.st_size) not in self._zip_files:
+                st.st_size) not in self.zip_files:
             return None
         cached = self._entries.get(self._key(fspath, st))
         return None if cached is None else cached.main_spec(fspath)
@@ -245,7 +243,7 @@ class EntryCache:
                              lambda: entry_finder(fspath, hooks))
         if cached is None:
             return None
-        self._zip_files.add((st.st_dev, st.st_ino, st.st_mtime_ns,
+        self.zip_files.add((st.st_dev, st.st_ino, st.st_mtime_ns,
                              st.st_size))
         return cached.main_spec(fspath)
 

@@ -35,7 +35,8 @@ def execute(spec, code, *, run_name=None, init_globals=None,
         run_name = spec.name
     attrs = profile.attrs(spec, run_name, pkg_name)
     if module is None:
-        module = profile.new_module(spec, run_name)
+        module = (ModuleType(run_name) if profile.plain_module
+                  else profile.new_module(spec, run_name))
     run_globals = module.__dict__
     if init_globals is not None:
         run_globals.update(init_globals)

@@ -26,7 +26,7 @@ from ._cpython import MAGIC_NUMBER
 from ._entries import (ENTRIES, entry_finder, main_spec,
                        only_default_hooks, zip_hooks)
 from ._loaders import BytecodeScriptLoader, SourceScriptLoader
-from ._plugins import loader_for
+from ._plugins import loader_for, may_have_loader
 from ._profiles import SPEC, ScriptState
 from .errors import BadPathError, BadZipError, NotRegularFileError, PycError
 from .pyc import truncated_error
@@ -158,9 +158,10 @@ def _file_type(mode):
 # -- one builder per kind ----------------------------------------------------
 
 def _custom_target(fspath, path_name, name, loaders):
-    """A file whose suffix has a custom loader (never a directory: custom
-    loaders take files only), else ``None``."""
-    if os.path.isdir(fspath):
+    """A file whose suffix has a custom loader, else ``None``.  Custom
+    loaders take files only: a directory named ``conf.d`` never looks one
+    up (nor imports a plug-in for ``.d``)."""
+    if not may_have_loader(fspath, loaders) or os.path.isdir(fspath):
         return None
     custom = loader_for(fspath, loaders)
     if custom is None:
@@ -188,11 +189,9 @@ def _hooked_target(target, path_name):
     return PathTarget("hook", hooked)
 
 
-def _entry_target(fspath, default_hooks):
+def _entry_target(fspath):
     """A custom path hook may accept any path: when there are such hooks,
     they are asked first, as the import system would."""
-    if default_hooks:
-        return None
     finder = entry_finder(fspath)
     if finder is None:
         return None
@@ -239,7 +238,7 @@ def _read_target(fspath, st, default_hooks):
         raise NotRegularFileError(
             "{!r} is a {}: expected a regular file, a FIFO, a directory or "
             "a zip file".format(fspath, _file_type(st.st_mode)), path=fspath)
-    if default_hooks:
+    if default_hooks and ENTRIES.zip_files:
         spec = ENTRIES.known_zip_spec(fspath, st)
         if spec is not None:
             return None, PathTarget("zip", spec, fspath)
@@ -272,7 +271,10 @@ def _file_target(data, fspath, path_name, name, code_filename, check_source,
     spec = ModuleSpec(name, loader, origin=origin,
                       loader_state=ScriptState(kind, path_name))
     spec.has_location = True
-    spec.cached = loader.cache_path()
+    if kind == "bytecode":
+        spec.cached = origin  # a compiled file is its own cache
+    elif cache:
+        spec.cached = loader.cache_path()
     return PathTarget(kind, spec)
 
 
@@ -280,9 +282,10 @@ def _builtin_target(fspath, path_name, name, code_filename, check_source,
                     cache):
     """:func:`find_path` with runpath_spec's own finders and loaders."""
     default_hooks = only_default_hooks()
-    target = _entry_target(fspath, default_hooks)
-    if target is not None:
-        return target
+    if not default_hooks:
+        target = _entry_target(fspath)
+        if target is not None:
+            return target
     try:
         st = os.stat(fspath)
     except (FileNotFoundError, NotADirectoryError):

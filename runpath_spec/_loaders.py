@@ -15,10 +15,12 @@ import hook's, Hy's) is always called.
 import marshal
 import os
 import sys
+import zipimport  # loaded by every start-up: free
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 
 from . import pyc
-from ._cpython import fix_co_filename, is_importlibs_own
+from ._cpython import (fix_co_filename, is_importlibs_own,
+                       is_plain_source_file_loader)
 from ._files import prefill_cached, pyc_path, read_file
 
 __all__ = ["SourceScriptLoader", "BytecodeScriptLoader", "code_for_spec",
@@ -146,8 +148,11 @@ class BytecodeScriptLoader(_ReadOnce, SourcelessFileLoader):
 
     def get_code(self, fullname):
         data = self.get_data(self.path)
+        if not self.check_source:
+            return pyc.code_from_pyc(data, name=fullname,
+                                     path=self.code_filename)
         where = dict(name=fullname, path=self.code_filename)
-        source = self.source_path() if self.check_source else None
+        source = self.source_path()
         if source is not None:
             header = pyc.classify_pyc(data, **where)
             if header.kind == "timestamp":
@@ -176,9 +181,6 @@ def _standalone_pyc_in_zip(loader, origin):
 
 
 _CODE_TYPE = type(read_file.__code__)
-# What source_file_code does in the loader's stead: read, stat, compile.
-_SOURCE_SHORTCUT_METHODS = ("get_code", "get_data", "path_stats",
-                            "source_to_code", "get_filename")
 
 
 def _valid_pyc_code(path, pyc_file):
@@ -219,8 +221,7 @@ def source_file_code(loader, name):
     """
     path = loader.path
     if (name != loader.name or sys.flags.verbose or type(path) is not str
-            or not is_importlibs_own(loader, SourceFileLoader,
-                                     _SOURCE_SHORTCUT_METHODS)):
+            or not is_plain_source_file_loader(loader)):
         return loader.get_code(name)
     try:
         pyc_file = pyc_path(path)
@@ -259,7 +260,6 @@ def code_for_spec(spec, name=None):
                                      ("get_code", "get_data"))):
         loader.get_filename(name)  # the loader's own name check
         return pyc.code_from_pyc(read_file(origin), name=name, path=origin)
-    import zipimport
     if (type(loader) is zipimport.zipimporter and origin
             and origin.endswith(".pyc")
             and _standalone_pyc_in_zip(loader, origin)):

@@ -17,6 +17,7 @@ import os
 import _thread
 
 __all__ = ["register_loader", "unregister_loader", "loader_for",
+           "may_have_loader",
            "ENTRY_POINT_GROUP"]
 
 ENTRY_POINT_GROUP = "runpath_spec.loaders"
@@ -130,6 +131,15 @@ def _registered_for(name, loaders):
             return loader_class
     matches = [s for s in _registered if name.endswith(s)]
     return _registered[max(matches, key=len)] if matches else None
+
+
+def may_have_loader(path, loaders=None):
+    """Could :func:`loader_for` find a custom loader for *path*?  ``False``
+    answers without any lookup (a .py, .pyc or suffixless file while
+    nothing is registered): the hot path."""
+    if loaders or _registered or not path.endswith(_OWN_SUFFIX_TUPLE):
+        return True if loaders or _registered else not _needs_no_lookup(path)
+    return False
 
 
 def loader_for(path, loaders=None):

@@ -152,6 +152,9 @@ class Profile:
     #: Does ``run_module`` register the module in ``sys.modules`` while it
     #: runs even without ``alter_sys``?
     registers_module = True
+    #: Does the code run in a plain new module (never the loader's
+    #: ``create_module``)?  Then :meth:`new_module` need not be called.
+    plain_module = True
 
     def attrs(self, spec, run_name=None, pkg_name=None):
         """The dunders for *spec* (``pkg_name``: runpy's entry override)."""
@@ -187,6 +190,7 @@ class Profile:
 class _SpecProfile(Profile):
     __slots__ = ()
     name = "spec"
+    plain_module = False
 
     def attrs(self, spec, run_name=None, pkg_name=None):
         return derive(spec, run_name)
@@ -206,7 +210,9 @@ class _RunpyProfile(Profile):
 
     def attrs(self, spec, run_name=None, pkg_name=None):
         name = spec.name if run_name is None else run_name
-        state = script_state(spec)
+        state = spec.loader_state
+        if type(state) is not ScriptState:  # (inline: every run does this)
+            state = script_state(spec)
         if state is not None:
             # runpy never makes a spec for a plain file.
             return runpy_attrs(name, None, name.rpartition(".")[0],
@@ -214,13 +220,14 @@ class _RunpyProfile(Profile):
         return runpy_attrs(name, spec, pkg_name)
 
     def script_filename(self, given):
-        return os.fsdecode(given)  # compile() decodes a path object too
+        # compile() decodes a path object too.
+        return given if type(given) is str else os.fsdecode(given)
 
     def main_path(self, given):
         return os.fsdecode(given)  # runpy shows the path as given
 
     def shown_argv0(self, given):
-        return given_path(given)
+        return given if type(given) is str else given_path(given)
 
     def entry_package(self, run_name):
         return run_name.rpartition(".")[0]
@@ -274,10 +281,11 @@ PROFILES = {profile.name: profile for profile in (RUNPY, PYTHON, SPEC)}
 def get_profile(profile):
     """The :class:`Profile` named *profile* (a profile object passes
     through); :class:`ValueError` for any other name."""
+    try:
+        return PROFILES[profile]
+    except (KeyError, TypeError):  # (TypeError: unhashable)
+        pass
     if isinstance(profile, Profile):
         return profile
-    found = PROFILES.get(profile) if isinstance(profile, str) else None
-    if found is None:
-        raise ValueError("unknown profile {!r}: expected one of {}".format(
-            profile, ", ".join(map(repr, PROFILES))))
-    return found
+    raise ValueError("unknown profile {!r}: expected one of {}".format(
+        profile, ", ".join(map(repr, PROFILES))))
