@@ -18,7 +18,7 @@ import sys
 import types
 import warnings
 import zipfile
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal  # noqa: F401 - in assert_type strings
 
 import runpath_spec
 import runpath_spec.errors
