@@ -15,7 +15,7 @@ from types import CodeType, ModuleType
 from typing import Any, Literal, Protocol
 
 from _typeshed import ReadableBuffer, StrPath
-from typing_extensions import TypeAlias
+from typing_extensions import TypeAlias, type_check_only
 
 from .errors import (
     BadFlagsError as BadFlagsError,
@@ -64,6 +64,13 @@ _StrOrBytesPath: TypeAlias = str | bytes | os.PathLike[str] | os.PathLike[bytes]
 
 # The attribute conventions (see the docs' "how it works").
 _Profile: TypeAlias = Literal["runpy", "python", "spec"]
+
+@type_check_only
+class _ProfileObject:
+    # A profile as MainTarget.profile holds it (runpath_spec._profiles'
+    # Profile, a private class): what a client may read of it.
+    @property
+    def name(self) -> _Profile: ...
 
 # What MainTarget found: a plain file read by runpath_spec's own loaders
 # ("source", "bytecode"), by a loader registered for its suffix ("custom")
@@ -125,7 +132,7 @@ class MainTarget:
     code: CodeType
     spec: ModuleSpec
     kind: _Kind
-    profile: _Profile
+    profile: _ProfileObject
     args: list[str]
     # sys.argv[0]: the target as given, or the module's file (-m).
     argv0: str
@@ -185,6 +192,8 @@ class SourceScriptLoader(SourceFileLoader):
         code_filename: str | None = ...,
         cache: bool = ...,
     ) -> None: ...
+    # The bytecode file cache=True uses for this source (None without cache).
+    def cache_path(self) -> str | None: ...
     def get_code(self, fullname: str) -> CodeType: ...
     # fullname (used on 3.15+) is the module warnings are attributed to.  The
     # ignore is typeshed's own (on SourceFileLoader): importlib.abc's
@@ -212,6 +221,8 @@ class BytecodeScriptLoader(SourcelessFileLoader):
         code_filename: str | None = ...,
         check_source: bool = ...,
     ) -> None: ...
+    # A compiled file is its own cache (spec.cached): the path.
+    def cache_path(self) -> str: ...
     def source_path(self) -> str | None: ...
     def get_code(self, fullname: str) -> CodeType: ...
     def get_source(self, fullname: str) -> None: ...

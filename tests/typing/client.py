@@ -135,13 +135,19 @@ def use_main_target(t: Targets) -> None:
     assert_type(target.spec, importlib.machinery.ModuleSpec)
     assert_type(target.kind, 'Literal["source", "bytecode", "directory", '
                 '"zip", "custom", "hook", "module"]')
-    assert_type(target.profile, 'Literal["runpy", "python", "spec"]')
+    assert_type(target.profile.name, 'Literal["runpy", "python", "spec"]')
     assert_type(target.argv, "list[str]")
     assert_type(target.argv0, str)
     assert_type(target.args, "list[str]")
     assert_type(target.path0, "str | None")
     assert_type(target.replace, bool)
+    # The same facts at run time.
+    assert isinstance(target.code, types.CodeType)
+    assert isinstance(target.spec, importlib.machinery.ModuleSpec)
+    assert target.profile.name == "python" and target.replace in (True, False)
     assert target.kind == "source" and target.argv == [t.script, "a"]
+    assert target.argv0 == t.script and target.args == ["a"]
+    assert target.path0 is None or isinstance(target.path0, str)
     g = target.run()
     assert_type(g, "dict[str, Any]")
     assert g["__name__"] == "__main__"
@@ -191,6 +197,10 @@ def use_loaders(t: Targets) -> None:
     code = source.get_code("__main__")
     assert_type(code, types.CodeType)
     assert code.co_filename == "shown.py"
+    assert_type(source.cache_path(), "str | None")
+    assert source.cache_path() is None
+    cached = runpath_spec.SourceScriptLoader("__main__", t.script, cache=True)
+    assert isinstance(cached.cache_path(), str)
     assert_type(source.source_to_code(data, "shown.py", "__main__"),
                 types.CodeType)
     assert_type(source.get_data(t.script), bytes)
@@ -201,6 +211,8 @@ def use_loaders(t: Targets) -> None:
     assert_type(bytecode.check_source, bool)
     assert_type(bytecode.code_filename, str)
     assert_type(bytecode.source_path(), "str | None")
+    assert_type(bytecode.cache_path(), str)
+    assert bytecode.cache_path() == t.pyc
     assert_type(bytecode.get_code("__main__"), types.CodeType)
     assert_type(bytecode.get_source("__main__"), None)
     assert isinstance(bytecode, importlib.machinery.SourcelessFileLoader)
@@ -325,6 +337,17 @@ def use_pyc(t: Targets) -> None:
     assert_type(pyc.hash_check_wanted(hashed_header, "always"), bool)
     assert pyc.hash_check_wanted(hashed_header)
     assert_type(pyc.code_from_pyc(data, path=t.pyc), types.CodeType)
+    assert isinstance(header.kind, str) and header.kind == "timestamp"
+    assert isinstance(header.mtime, int) and header.source_hash is None
+    assert header == pyc.read_header(data) and hash(header) == hash(
+        pyc.read_header(data))
+    built = pyc.timestamp_header(st.st_mtime, st.st_size)
+    assert_type(built, bytes)
+    assert_type(pyc.timestamp_matches(data, st.st_mtime, st.st_size), bool)
+    assert_type(pyc.hash_header(b"12345678", checked=False), bytes)
+    error = pyc.truncated_error(t.pyc, 3, name="__main__", path=t.pyc)
+    assert_type(error, runpath_spec.TruncatedPycError)
+    assert isinstance(error, runpath_spec.TruncatedPycError)
     size: int = pyc.HEADER_SIZE
     flags: int = pyc.FLAG_HASH_BASED | pyc.FLAG_CHECK_SOURCE
     assert size == 16 and flags & pyc.RESERVED_FLAGS == 0
