@@ -65,13 +65,6 @@ _StrOrBytesPath: TypeAlias = str | bytes | os.PathLike[str] | os.PathLike[bytes]
 # The attribute conventions (see the docs' "how it works").
 _Profile: TypeAlias = Literal["runpy", "python", "spec"]
 
-@type_check_only
-class _ProfileObject:
-    # A profile as MainTarget.profile holds it (runpath_spec._profiles'
-    # Profile, a private class): what a client may read of it.
-    @property
-    def name(self) -> _Profile: ...
-
 # What MainTarget found: a plain file read by runpath_spec's own loaders
 # ("source", "bytecode"), by a loader registered for its suffix ("custom")
 # or claimed by an import hook ("hook"); a sys.path entry with a __main__
@@ -132,7 +125,7 @@ class MainTarget:
     code: CodeType
     spec: ModuleSpec
     kind: _Kind
-    profile: _ProfileObject
+    profile: _Profile
     args: list[str]
     # sys.argv[0]: the target as given, or the module's file (-m).
     argv0: str

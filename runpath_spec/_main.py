@@ -86,7 +86,9 @@ class MainTarget:
     def __init__(self, target, argv=None, *, module=False, profile="python",
                  check_source=False, import_hooks=False, loaders=None,
                  cache=False):
-        self.profile = get_profile(profile)
+        self._profile = chosen = get_profile(profile)
+        #: The profile's name: "runpy", "python" or "spec".
+        self.profile = chosen.name
         self.args = [] if argv is None else [
             os.fsdecode(a) if isinstance(a, bytes) else a for a in argv]
         self.replace = _startup_added_path0()
@@ -99,9 +101,9 @@ class MainTarget:
             self.path0 = python_path0("module")
             return
         given = os.fsdecode(target)
-        path = self.profile.main_path(given)
+        path = chosen.main_path(given)
         found = find_path(path, "__main__",
-                          code_filename=self.profile.script_filename(given),
+                          code_filename=chosen.script_filename(given),
                           check_source=check_source,
                           import_hooks=import_hooks, loaders=loaders,
                           cache=cache)
@@ -121,7 +123,7 @@ class MainTarget:
         with _sysstate.argv(self.argv), \
                 _sysstate.Path0(self.path0, self.replace), _MainModule(main):
             return execute(self.spec, self.code, run_name="__main__",
-                           profile=self.profile, module=main, register=False)
+                           profile=self._profile, module=main, register=False)
 
 
 def run_main(target, argv=None, *, module=False, profile="python",

@@ -135,7 +135,7 @@ def use_main_target(t: Targets) -> None:
     assert_type(target.spec, importlib.machinery.ModuleSpec)
     assert_type(target.kind, 'Literal["source", "bytecode", "directory", '
                 '"zip", "custom", "hook", "module"]')
-    assert_type(target.profile.name, 'Literal["runpy", "python", "spec"]')
+    assert_type(target.profile, 'Literal["runpy", "python", "spec"]')
     assert_type(target.argv, "list[str]")
     assert_type(target.argv0, str)
     assert_type(target.args, "list[str]")
@@ -144,7 +144,7 @@ def use_main_target(t: Targets) -> None:
     # The same facts at run time.
     assert isinstance(target.code, types.CodeType)
     assert isinstance(target.spec, importlib.machinery.ModuleSpec)
-    assert target.profile.name == "python" and target.replace in (True, False)
+    assert target.profile == "python" and target.replace in (True, False)
     assert target.kind == "source" and target.argv == [t.script, "a"]
     assert target.argv0 == t.script and target.args == ["a"]
     assert target.path0 is None or isinstance(target.path0, str)
