@@ -185,9 +185,15 @@ class SourceScriptLoader(SourceFileLoader):
         code_filename: str | None = ...,
         cache: bool = ...,
     ) -> None: ...
+    # The source's os.stat taken before its bytes were read (the finder's),
+    # for the bytecode cache; None if unknown.
+    source_stat: os.stat_result | None
     # The bytecode file cache=True uses for this source (None without cache).
     def cache_path(self) -> str | None: ...
     def get_code(self, fullname: str) -> CodeType: ...
+    # Compile data with source_to_code, named as the target (code_filename,
+    # and fullname on 3.15+).
+    def compile_source(self, data: bytes, fullname: str) -> CodeType: ...
     # fullname (used on 3.15+) is the module warnings are attributed to.  The
     # ignore is typeshed's own (on SourceFileLoader): importlib.abc's
     # InspectLoader declares source_to_code a staticmethod, the

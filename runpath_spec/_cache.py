@@ -1,21 +1,34 @@
 """The opt-in bytecode cache (``cache=True``) for source targets.
 
-PEP 3147 files (``__pycache__/name.<tag>.pyc``, or under
-``sys.pycache_prefix``), validated as the import system validates them --
-timestamp pycs by the source's mtime and size, checked-hash pycs (written
-when ``SOURCE_DATE_EPOCH`` is set, as ``py_compile`` does) by the source
-hash -- and written atomically: to a temporary file beside the target, then
-``os.replace``, so a concurrent reader never sees a torn file.  Where no
-file can be written (``sys.dont_write_bytecode``, a read-only directory, a
-target without a ``.py``-like suffix), code is kept in memory instead,
-keyed by path, mtime and size.
+importlib's own ``SourceLoader.get_code`` does the work: it finds the PEP
+3147 file (``__pycache__/name.<tag>.pyc``, or under ``sys.pycache_prefix``),
+validates it as every import does (timestamp, or source hash as
+``--check-hash-based-pycs`` says), compiles when it must, and writes with
+``SourceFileLoader.set_data`` -- atomically, through a new file opened
+with ``O_EXCL`` (a planted symlink is refused), with the source's mode (a
+``0600`` source gets a ``0600`` pyc).  :class:`_CacheLoader` feeds it what
+the finder already has: the bytes read once, and the ``stat`` taken
+*before* they were read, so a file saved in between is never cached under
+its new mtime with its old code.
+
+What runpath_spec adds around it:
+
+* with ``SOURCE_DATE_EPOCH`` set, the pyc written is a checked-hash one,
+  as ``py_compile`` writes it (reproducible builds);
+* where no file is written (``sys.dont_write_bytecode``, a read-only
+  directory, a target without a ``.py``/``.pyw`` suffix, which import never
+  caches), code is kept in memory instead, keyed by path, mtime and size;
+* a pyc whose header is valid but whose code is damaged is rewritten
+  (importlib would raise);
+* only regular files are cached: a FIFO is read and compiled anew on
+  every run.
 """
 
-import marshal
 import os
 import stat
 import sys
 import threading
+from importlib.machinery import SourceFileLoader
 
 from . import pyc as pycmod
 from ._cpython import fix_co_filename
@@ -55,77 +68,84 @@ def _remember(key, code):
         _memory[key] = code
 
 
-def _header_for(st, data, hash_based):
-    if hash_based:
-        from importlib.util import source_hash
-        return pycmod.hash_header(source_hash(data), checked=True)
-    return pycmod.timestamp_header(st.st_mtime, st.st_size)
+class _CacheLoader(SourceFileLoader):
+    """``SourceFileLoader`` for one run of *script* (a SourceScriptLoader):
+    importlib's ``get_code`` and ``set_data``, over the bytes and the stat
+    the finder took.  Records whether it compiled and whether it wrote."""
 
+    def __init__(self, script, fullname, st):
+        super().__init__(fullname, script.path)
+        self._script = script
+        self._stat = st
+        self.skip_pyc = False  # a damaged pyc: read as if there were none
+        self.compiled = self.written = False
 
-def _load(pyc, st, data, name):
-    """The code in *pyc* if it is valid for this source, else ``None``."""
-    try:
-        blob = read_file(pyc)
-    except OSError:
-        return None
-    try:
-        header = pycmod.classify_pyc(blob, name=name, path=pyc)
-        if header.kind == "timestamp":
-            pycmod.validate_timestamp(header, st.st_mtime, st.st_size)
-        elif pycmod.hash_check_wanted(header):
-            pycmod.validate_hash(header, data)
-        return pycmod.code_from_pyc(blob, name=name, path=pyc)
-    except ImportError:  # stale or damaged: compile afresh and rewrite
-        return None
+    def path_stats(self, path):
+        if path == self.path:
+            return {"mtime": self._stat.st_mtime, "size": self._stat.st_size}
+        return super().path_stats(path)
 
+    def get_data(self, path):
+        if path == self.path:
+            return self._script.get_data(path)
+        if self.skip_pyc:
+            raise OSError("damaged: compiled afresh")
+        return read_file(path)  # through io.open_code, unlike importlib
 
-def _write_atomically(path, blob):
-    directory = os.path.dirname(path)
-    try:
-        os.makedirs(directory, exist_ok=True)
-        tmp = "{}.{}.{}.tmp".format(path, os.getpid(), threading.get_ident())
-        with open(tmp, "wb") as f:
-            f.write(blob)
-        os.replace(tmp, path)
-        return True
-    except OSError:
+    def source_to_code(self, data, path, *args, **kwargs):
+        self.compiled = True
+        return self._script.compile_source(data, self.name)
+
+    def set_data(self, path, data, *, _mode=0o666):
+        if os.environ.get("SOURCE_DATE_EPOCH") and \
+                data[4:8] == bytes(4):  # timestamp -> checked hash
+            from importlib.util import source_hash
+            data = pycmod.hash_header(source_hash(self.get_data(self.path)),
+                                      checked=True) + data[16:]
+        super().set_data(path, data, _mode=_mode)
         try:
-            os.unlink(tmp)
-        except (OSError, UnboundLocalError):
-            pass
-        return False
+            self.written = read_file(path) == data
+        except OSError:  # it could not be written
+            self.written = False
 
 
-def cached_code(loader, origin, data, compile_source, filename):
-    """The code for source *data* at *origin*: from the cache, or compiled.
-
-    *compile_source* compiles the bytes when the cache cannot answer;
-    *filename* is the ``co_filename`` the code must carry (a pyc written
-    for another spelling of the path is fixed up, as importlib does).
-    """
+def _code_via_importlib(script, fullname, st):
+    loader = _CacheLoader(script, fullname, st)
     try:
-        st = os.stat(origin)
-    except OSError:
-        st = None
-    pyc = cache_path(origin) if st is not None else None
-    if pyc is not None:
-        code = _load(pyc, st, data, loader.name)
-        if code is not None:
-            if code.co_filename != filename:
-                fix_co_filename(code, filename)
-            return code
-    key = ((origin, filename, st.st_mtime_ns, st.st_size)
-           if st is not None else None)
-    if key is not None:
-        code = _memory.get(key)
-        if code is not None:
-            return code
-    code = compile_source(data)
-    if pyc is not None and not sys.dont_write_bytecode:
-        hash_based = bool(os.environ.get("SOURCE_DATE_EPOCH"))
-        blob = _header_for(st, data, hash_based) + marshal.dumps(code)
-        if _write_atomically(pyc, blob):
-            return code
-    if key is not None:
+        code = loader.get_code(fullname)
+    except (EOFError, ValueError, TypeError, SystemError, ImportError):
+        # importlib unmarshals a pyc whose header is valid and raises what
+        # marshal says: compile afresh instead, and rewrite it.
+        loader = _CacheLoader(script, fullname, st)
+        loader.skip_pyc = True
+        code = loader.get_code(fullname)
+    return code, loader.compiled and not loader.written
+
+
+def cached_code(script, fullname):
+    """The code of the SourceScriptLoader *script* for *fullname*: from the
+    cache, or compiled (and then cached)."""
+    st = script.source_stat
+    if st is None:
+        try:
+            st = os.stat(script.path)
+        except OSError:
+            st = None
+    if st is None or not stat.S_ISREG(st.st_mode):
+        # A pipe (or a file that is gone): what it gives is new each time.
+        return script.compile_source(script.get_data(script.path), fullname)
+    filename = script.code_filename
+    key = (script.path, filename, st.st_mtime_ns, st.st_size)
+    code = _memory.get(key)
+    if code is not None:
+        return code
+    if cache_path(script.path) is None:
+        code, unwritten = script.compile_source(
+            script.get_data(script.path), fullname), True
+    else:
+        code, unwritten = _code_via_importlib(script, fullname, st)
+    if code.co_filename != filename:  # importlib names it by the origin
+        fix_co_filename(code, filename)
+    if unwritten:
         _remember(key, code)
     return code

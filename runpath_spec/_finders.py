@@ -252,8 +252,8 @@ def _read_target(fspath, st, default_hooks):
     return data, None
 
 
-def _file_target(data, fspath, path_name, name, code_filename, check_source,
-                 cache):
+def _file_target(data, st, fspath, path_name, name, code_filename,
+                 check_source, cache):
     """A plain file's spec, with runpath_spec's own loader holding *data*."""
     if data.startswith(_LOCAL_HEADER):
         # Not source (control characters), and no zipimporter takes it.
@@ -268,6 +268,7 @@ def _file_target(data, fspath, path_name, name, code_filename, check_source,
                                       check_source=check_source)
     else:
         loader = SourceScriptLoader(name, origin, data, display, cache=cache)
+        loader.source_stat = st  # taken before the bytes were read
     spec = ModuleSpec(name, loader, origin=origin,
                       loader_state=ScriptState(kind, path_name))
     spec.has_location = True
@@ -298,7 +299,7 @@ def _builtin_target(fspath, path_name, name, code_filename, check_source,
     data, target = _read_target(fspath, st, default_hooks)
     if target is not None:
         return target
-    return _file_target(data, fspath, path_name, name, code_filename,
+    return _file_target(data, st, fspath, path_name, name, code_filename,
                         check_source, cache)
 
 

@@ -54,6 +54,10 @@ class _ReadOnce:
         self._data = data
         self.code_filename = path if code_filename is None else code_filename
 
+    #: The source's ``os.stat`` taken before its bytes were read (the
+    #: finder's), for the bytecode cache; ``None`` if unknown.
+    source_stat = None
+
     def get_data(self, path):
         if path != self.path:
             return read_file(path)
@@ -93,15 +97,13 @@ class SourceScriptLoader(_ReadOnce, SourceFileLoader):
         return cache_path(self.path)
 
     def get_code(self, fullname):
-        data = self.get_data(self.path)
         if self.cache:
             from ._cache import cached_code
-            return cached_code(self, self.path, data, lambda source:
-                               self._compile(source, fullname),
-                               self.code_filename)
-        return self._compile(data, fullname)
+            return cached_code(self, fullname)
+        return self.compile_source(self.get_data(self.path), fullname)
 
-    def _compile(self, data, fullname):
+    def compile_source(self, data, fullname):
+        """Compile *data* with :meth:`source_to_code`, named as the target."""
         # As SourceLoader.get_code calls it: 3.15 passes the module name,
         # so that warnings filters by module apply to the code's warnings.
         if _COMPILE_WITH_MODULE:

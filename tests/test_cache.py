@@ -137,7 +137,11 @@ def test_read_only_directory_falls_back_to_memory(tmp_path, monkeypatch):
 def test_unwritable_cache_falls_back_to_memory(tmp_path, monkeypatch):
     """The read-only case as root sees it: the write itself fails."""
     calls = _counting_compiles(monkeypatch)
-    monkeypatch.setattr(_cache, "_write_atomically", lambda path, blob: False)
+    import posix
+
+    def refuse(*args):
+        raise PermissionError(13, "refused")
+    monkeypatch.setattr(posix, "replace", refuse)  # importlib's _os.replace
     path = _script(tmp_path)
     runpath_spec.run_path(path, cache=True)
     runpath_spec.run_path(path, cache=True)
@@ -277,3 +281,83 @@ def test_benchmark_median_interval():
     # the 4th smallest and the 4th largest.
     assert bench.median_interval(list(range(15))) == (3, 11)
     assert bench.median_interval(list(range(41))) == (13, 27)
+
+
+# -- hardening (issue #17) -----------------------------------------------------
+
+def test_the_pyc_gets_the_sources_mode(tmp_path):
+    """A 0600 source must not leave a world-readable pyc (importlib's
+    _calc_mode): its strings would be readable."""
+    path = _script(tmp_path, "TOKEN = 'secret'\n")
+    os.chmod(path, 0o600)
+    old = os.umask(0o022)
+    try:
+        runpath_spec.run_path(path, cache=True)
+    finally:
+        os.umask(old)
+    mode = os.stat(importlib.util.cache_from_source(path)).st_mode & 0o777
+    assert mode & 0o077 == 0, oct(mode)
+
+
+def test_a_symlink_planted_as_the_pyc_is_replaced_not_followed(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    path = _script(tmp_path)
+    pyc_file = importlib.util.cache_from_source(path)
+    os.makedirs(os.path.dirname(pyc_file))
+    os.symlink(str(victim), pyc_file)
+    assert runpath_spec.run_path(path, cache=True)["value"] == "v1"
+    assert victim.read_text() == "precious\n"
+    assert not os.path.islink(pyc_file)
+
+
+def test_the_write_is_importlibs_own(tmp_path):
+    """The temporary file is opened by importlib's _write_atomic (O_EXCL:
+    a planted link at its name is refused), reached through its set_data."""
+    from importlib.machinery import SourceFileLoader
+    own = SourceFileLoader.set_data.__code__
+    calls = []
+
+    def profiler(frame, event, arg):
+        if event == "call" and frame.f_code is own:
+            calls.append(frame.f_locals.get("path"))
+    path = _script(tmp_path)
+    sys.setprofile(profiler)
+    try:
+        runpath_spec.run_path(path, cache=True)
+    finally:
+        sys.setprofile(None)
+    assert calls == [importlib.util.cache_from_source(path)]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_never_cached(tmp_path):
+    fifo = str(tmp_path / "job.py")
+    os.mkfifo(fifo)
+    seen = []
+    for job in (1, 2, 3):
+        def feed(job=job):
+            with open(fifo, "w") as f:
+                f.write("job = %d\n" % job)
+        writer = threading.Thread(target=feed)
+        writer.start()
+        seen.append(runpath_spec.run_path(fifo, cache=True)["job"])
+        writer.join()
+    assert seen == [1, 2, 3]
+    assert not (tmp_path / "__pycache__").exists()
+
+
+def test_a_save_between_read_and_stat_is_not_cached_as_new(tmp_path):
+    """The stat is the one taken before the bytes were read: a file saved
+    after the read is cached (if at all) under its old mtime and size, so
+    the next run sees the change."""
+    path = _script(tmp_path, "value = 'old'\n")
+    spec = runpath_spec.spec_from_path(path, cache=True)  # stat, then read
+    st = os.stat(path)
+    with open(path, "w") as f:
+        f.write("value = 'new, longer'\n")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    namespace = {}
+    exec(spec.loader.get_code("__main__"), namespace)  # the bytes read
+    assert namespace["value"] == "old"
+    assert runpath_spec.run_path(path, cache=True)["value"] == "new, longer"
