@@ -5,8 +5,8 @@ costs milliseconds to import; these come from the modules start-up has
 already loaded.  Checked on CPython 3.8-3.15 and PyPy 3.11: each name
 exists, with the meaning used here, on all of them.
 
-* ``importlib._bootstrap_external.MAGIC_NUMBER`` and ``cache_from_source``
-  (``importlib.util``'s own);
+* ``importlib._bootstrap_external.MAGIC_NUMBER``, ``cache_from_source``
+  and ``spec_from_file_location`` (``importlib.util``'s own);
 * ``_imp._fix_co_filename(code, path)``: what importlib does to code
   read from a pyc compiled elsewhere, so tracebacks name the real file;
 * ``_imp.check_hash_based_pycs``: ``--check-hash-based-pycs``;
@@ -19,9 +19,11 @@ in ``docs/how-it-works.rst``.)
 """
 
 import _imp
-from importlib._bootstrap_external import MAGIC_NUMBER, cache_from_source
+from importlib._bootstrap_external import (MAGIC_NUMBER, cache_from_source,
+                                           spec_from_file_location)
 
-__all__ = ["MAGIC_NUMBER", "cache_from_source", "fix_co_filename",
+__all__ = ["MAGIC_NUMBER", "cache_from_source", "spec_from_file_location",
+           "fix_co_filename",
            "is_importlibs_own", "is_plain_source_file_loader",
            "check_hash_based_pycs", "cached_is_unset"]
 

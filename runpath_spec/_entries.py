@@ -12,6 +12,7 @@ import sys
 import zipimport  # loaded by every start-up: free
 from importlib.machinery import ModuleSpec, SourceFileLoader
 
+from ._cpython import spec_from_file_location
 from ._files import prefill_cached
 from .errors import MainNotFoundError
 
@@ -129,9 +130,26 @@ def main_spec(finder, entry):
 _CASE_INSENSITIVE = sys.platform.startswith(("win", "cygwin", "darwin"))
 
 
-def _file_spec(name, loader, origin):
-    """What ``spec_from_file_location`` makes of a module file."""
-    spec = ModuleSpec(name, loader, origin=origin)
+def _directory_main_spec(loader_path, origin):
+    """The spec FileFinder makes of a directory's ``__main__.py``: importlib's
+    own ``spec_from_file_location``, with its ``cached`` remembered."""
+    spec = spec_from_file_location(
+        "__main__", origin, loader=SourceFileLoader("__main__", loader_path),
+        submodule_search_locations=None)
+    prefill_cached(spec)
+    return spec
+
+
+def _zip_main_spec(finder, origin):
+    """The spec zipimporter makes of its ``__main__.py``.
+
+    zipimporter's ``find_spec`` is ``spec_from_file_location(name,
+    loader=self)``, which asks ``get_filename`` -- and that compiles the
+    source just to name the file.  Given the name remembered, importlib's
+    function would make a relative archive path absolute (3.10+), which
+    zipimporter's spec does not: so this is its result, field by field.
+    """
+    spec = ModuleSpec("__main__", finder, origin=origin)
     spec.has_location = True
     prefill_cached(spec)
     return spec
@@ -144,9 +162,10 @@ class _Entry:
     file the next run can take again without asking the finder: a
     directory's ``__main__.py`` (while it is still a file: the directory
     has not changed, or its key would have), or a zip's ``__main__.py``
-    (the archive has not changed either).  The spec is then built as the
-    finder builds it, and the zip's source is compiled once per run, not
-    twice (zipimporter compiles ``__main__`` just to name its file).
+    (the archive has not changed either).  The spec is then built by
+    importlib's ``spec_from_file_location``, as the finder builds it, and a
+    zip's source is compiled once per run, not twice (zipimporter compiles
+    ``__main__`` just to name its file).
     """
 
     __slots__ = ("finder", "main")
@@ -159,10 +178,9 @@ class _Entry:
         if self.main is not None:
             origin, loader_path = self.main
             if loader_path is None:  # a zip: the finder is the loader
-                return _file_spec("__main__", self.finder, origin)
+                return _zip_main_spec(self.finder, origin)
             if os.path.isfile(loader_path):  # as FileFinder checks it
-                return _file_spec("__main__", SourceFileLoader(
-                    "__main__", loader_path), origin)
+                return _directory_main_spec(loader_path, origin)
         spec = main_spec(self.finder, entry)
         self.main = self._memo_of(spec)
         return spec
