@@ -11,7 +11,9 @@ exists, with the meaning used here, on all of them.
   read from a pyc compiled elsewhere, so tracebacks name the real file;
 * ``_imp.check_hash_based_pycs``: ``--check-hash-based-pycs``;
 * ``ModuleSpec._cached``: unset (``None``) until ``spec.cached`` is first
-  computed or assigned.
+  computed or assigned;
+* before 3.10, ``zipimport._read_directory``, ``_zip_directory_cache`` and
+  a zipimporter's ``_files`` (3.10+ has ``zipimporter.invalidate_caches``).
 
 No other module of the package touches a private name of the
 interpreter's.  (They do use each other's private names: see the rule
@@ -25,6 +27,7 @@ from importlib._bootstrap_external import (MAGIC_NUMBER, cache_from_source,
 __all__ = ["MAGIC_NUMBER", "cache_from_source", "spec_from_file_location",
            "fix_co_filename",
            "is_importlibs_own", "is_plain_source_file_loader",
+           "refresh_zip_directory",
            "check_hash_based_pycs", "cached_is_unset"]
 
 
@@ -100,3 +103,22 @@ def is_plain_source_file_loader(loader):
             and cls.get_data is _GET_DATA is not None
             and cls.path_stats is _PATH_STATS is not None
             and cls.get_filename is _GET_FILENAME is not None)
+
+
+def refresh_zip_directory(finder):
+    """Make a zipimporter read its archive's directory again (3.10+ has
+    ``invalidate_caches`` for it; before, the private module cache entry
+    is dropped and read again)."""
+    invalidate = getattr(finder, "invalidate_caches", None)
+    if invalidate is not None:
+        invalidate()
+        return
+    import zipimport
+    try:
+        files = zipimport._read_directory(finder.archive)
+    except zipimport.ZipImportError:
+        zipimport._zip_directory_cache.pop(finder.archive, None)
+        files = {}
+    else:
+        zipimport._zip_directory_cache[finder.archive] = files
+    finder._files = files

@@ -12,7 +12,7 @@ import sys
 import zipimport  # loaded by every start-up: free
 from importlib.machinery import ModuleSpec, SourceFileLoader
 
-from ._cpython import spec_from_file_location
+from ._cpython import refresh_zip_directory, spec_from_file_location
 from ._files import prefill_cached
 from .errors import MainNotFoundError
 
@@ -62,6 +62,17 @@ def zip_hooks():
     """``sys.path_hooks`` less FileFinder's: those that may take a file."""
     return [hook for hook in sys.path_hooks
             if hook is zipimport.zipimporter or not _is_default_hook(hook)]
+
+
+def fresh_zip_finder(fspath, hooks):
+    """:func:`entry_finder` for a zip file not seen in this version: a
+    zipimporter then reads the archive's directory anew, since zipimport's
+    own cache of it may describe an earlier archive at the same path (the
+    same size and mtime, other members: their bytes would run)."""
+    finder = entry_finder(fspath, hooks)
+    if type(finder) is zipimport.zipimporter:
+        refresh_zip_directory(finder)
+    return finder
 
 
 def no_main(entry, detail=None, path=None):
@@ -202,25 +213,49 @@ class EntryCache:
     """Finders of directories and zip files, by what they are on disk.
 
     The key is the path and the file system object (device, inode, mtime,
-    size; the working directory for a relative path), so a changed entry is
-    a new key.  Bounded; used only while ``sys.path_hooks`` are CPython's
+    ctime, size; the working directory for a relative path), so a changed
+    entry is a new key -- ctime too, which a copy that keeps the mtime
+    cannot keep.  Bounded; used only while ``sys.path_hooks`` are CPython's
     own, since a custom hook may answer differently for the same object.
+
+    It sits at the end of ``sys.meta_path`` (finding nothing), so that
+    :func:`importlib.invalidate_caches` clears it too, as it clears the
+    import system's own caches (a file system with coarse timestamps).
     """
 
     SIZE = 64
 
     def __init__(self):
         self._entries = {}  # key -> _Entry
-        #: (dev, inode, mtime, size) of the zip files cached.
+        #: :meth:`stat_key` of the zip files cached.
         self.zip_files = set()
 
     def clear(self):
         self._entries.clear()
         self.zip_files.clear()
 
+    def invalidate_caches(self):
+        """What ``importlib.invalidate_caches()`` calls: forget everything."""
+        self.clear()
+
     @staticmethod
-    def _key(fspath, st):
-        key = (fspath, st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+    def find_spec(fullname, path=None, target=None):
+        """Never finds a module: on ``sys.meta_path`` only to be invalidated."""
+        return None
+
+    def install(self):
+        """Join ``sys.meta_path`` (at its end), once."""
+        if self not in sys.meta_path:
+            sys.meta_path.append(self)
+
+    @staticmethod
+    def stat_key(st):
+        """What identifies the file system object's version."""
+        return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns,
+                st.st_size)
+
+    def _key(self, fspath, st):
+        key = (fspath,) + self.stat_key(st)
         if not os.path.isabs(fspath):
             key += (os.getcwd(),)
         return key
@@ -235,6 +270,7 @@ class EntryCache:
                 return None
             if len(self._entries) >= self.SIZE:
                 self.clear()
+            self.install()
             cached = self._entries[key] = _Entry(finder)
         return cached
 
@@ -248,8 +284,7 @@ class EntryCache:
     def known_zip_spec(self, fspath, st):
         """``__main__`` of *fspath* if it is a zip file seen unchanged
         before (checked before the file is even read), else ``None``."""
-        if (st.st_dev, st.st_ino, st.st_mtime_ns,
-                st.st_size) not in self.zip_files:
+        if self.stat_key(st) not in self.zip_files:
             return None
         cached = self._entries.get(self._key(fspath, st))
         return None if cached is None else cached.main_spec(fspath)
@@ -258,11 +293,10 @@ class EntryCache:
         """``__main__`` of the zip file *fspath*, or ``None`` if no hook
         takes it."""
         cached = self._entry(self._key(fspath, st),
-                             lambda: entry_finder(fspath, hooks))
+                             lambda: fresh_zip_finder(fspath, hooks))
         if cached is None:
             return None
-        self.zip_files.add((st.st_dev, st.st_ino, st.st_mtime_ns,
-                             st.st_size))
+        self.zip_files.add(self.stat_key(st))
         return cached.main_spec(fspath)
 
 

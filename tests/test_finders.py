@@ -343,3 +343,41 @@ def test_zip_main_compile_warning_once_from_the_second_run(tmp_path,
     assert len(warnings_of(runpy.run_path)) == (2 if twice else 1)
     assert len(warnings_of(runpath_spec.run_path)) == (2 if twice else 1)
     assert len(warnings_of(runpath_spec.run_path)) == 1
+
+
+# -- caches importlib can reach (issue #17) -----------------------------------
+
+def test_invalidate_caches_clears_the_entry_cache(path_target):
+    import importlib
+    from runpath_spec._entries import ENTRIES
+    target = path_target("directory", "x = 1\n")
+    runpath_spec.run_path(target)
+    assert ENTRIES._entries and ENTRIES in sys.meta_path
+    importlib.invalidate_caches()
+    assert not ENTRIES._entries and not ENTRIES.zip_files
+
+
+def test_the_entry_cache_finds_no_module(path_target):
+    from runpath_spec._entries import ENTRIES
+    runpath_spec.run_path(path_target("directory", "x = 1\n"))
+    with pytest.raises(ImportError):
+        __import__("rps_no_such_module_anywhere")
+    assert ENTRIES.find_spec("json") is None
+
+
+@pytest.mark.parametrize("api", ["runpath_spec", "runpath_spec twice"])
+def test_a_zip_rewritten_at_the_same_size_and_mtime(api, tmp_path):
+    """Other members at other offsets, the same size and mtime: the new
+    archive's __main__ runs, never bytes at the old offsets."""
+    z = str(tmp_path / "app.zip")
+    first = {"__main__.py": "v = 'A'\n", "pad.py": "w = 1\n"}
+    second = {"pad.py": "w = 1\n", "__main__.py": "v = 'B'\n"}
+    make_zip(z, first)
+    st = os.stat(z)
+    assert runpath_spec.run_path(z)["v"] == "A"
+    if api == "runpath_spec twice":
+        assert runpath_spec.run_path(z)["v"] == "A"
+    make_zip(z, second)
+    os.utime(z, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(z).st_size == st.st_size
+    assert runpath_spec.run_path(z)["v"] == "B"
