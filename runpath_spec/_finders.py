@@ -357,8 +357,8 @@ def _find_path(path_name, name="__main__", code_filename=None,
         raise BadPathError(
             "path {!r} contains a NUL character: expected a file system "
             "path".format(fspath), path=fspath)
-    custom = loader_for(fspath, loaders)
-    if custom is not None and not os.path.isdir(fspath):
+    custom = loader_for(fspath, loaders, os.path.isdir)  # never a directory
+    if custom is not None:
         origin = os.path.abspath(fspath)
         spec = ModuleSpec(name, custom(name, origin), origin=origin,
                           loader_state=ScriptState("custom", path_name))

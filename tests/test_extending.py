@@ -302,6 +302,117 @@ def test_entry_point_plugin_in_a_scratch_venv(tmp_path):
     assert after == before
 
 
+def test_a_plugin_that_registers_itself_when_imported(tmp_path):
+    """A common pattern: the plug-in module calls register_loader at import.
+    It deadlocked: the entry point was loaded under register_loader's
+    lock.  (The timeout only keeps a deadlock from hanging the suite.)"""
+    python = make_scratch_venv(tmp_path / "venv", files={
+        "selfplug.py": textwrap.dedent('''
+            import importlib.machinery
+            import runpath_spec
+            class SelfLoader(importlib.machinery.SourceFileLoader):
+                def source_to_code(self, data, path, *, _optimize=-1):
+                    return compile("print('self says', %r)" % data.decode()
+                                   .strip(), path, "exec")
+            runpath_spec.register_loader(SelfLoader, [".selfreg", ".other"])
+        '''),
+        "selfplug-0.1.dist-info/METADATA":
+            "Metadata-Version: 2.1\nName: selfplug\nVersion: 0.1\n",
+        "selfplug-0.1.dist-info/entry_points.txt":
+            "[runpath_spec.loaders]\nselfreg = selfplug:SelfLoader\n",
+    })
+    (tmp_path / "hello.selfreg").write_text("hello\n")
+    (tmp_path / "again.other").write_text("again\n")
+    code = ("import runpath_spec\n"
+            "runpath_spec.run_path('hello.selfreg')\n"
+            "runpath_spec.run_path('again.other')\n")
+    try:
+        out = subprocess.run([python, "-c", code], cwd=str(tmp_path),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             universal_newlines=True, timeout=120)
+    except subprocess.TimeoutExpired:  # pragma: no cover - the defect
+        pytest.fail("the first run of the plug-in's suffix deadlocked")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["self says hello", "self says again"]
+
+
+class _FakeEntryPoint:
+    """What importlib.metadata gives, for a plug-in loaded in this process."""
+
+    def __init__(self, name, load):
+        self.name = name
+        self.load = load
+
+
+@pytest.fixture
+def fake_entry_points(monkeypatch, clean_registry):
+    """Install {suffix: load()} as the scanned entry points."""
+    def install(loads):
+        monkeypatch.setattr(_plugins, "_entry_points", {
+            suffix: _FakeEntryPoint(suffix.lstrip("."), load)
+            for suffix, load in loads.items()})
+        monkeypatch.setattr(_plugins, "_loaded", {})
+    return install
+
+
+def test_two_threads_racing_to_load_an_entry_point_both_get_it(
+        tmp_path, fake_entry_points):
+    """Loading happens outside the lock: both threads are in load() at once
+    (a barrier holds them there), and both get the loader."""
+    import threading
+    barrier = threading.Barrier(2)
+    calls = []
+
+    def load():
+        calls.append(threading.get_ident())
+        barrier.wait(60)  # raises BrokenBarrierError if they never meet
+        return LoaderA
+    fake_entry_points({".race": load})
+    path = _file(tmp_path, "script.race")
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(type(spec_from_path(path).loader))
+        except BaseException as exc:  # pragma: no cover - the defect
+            errors.append(exc)
+            barrier.abort()
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert results == [LoaderA, LoaderA] and len(calls) == 2
+    assert _plugins._loaded == {".race": LoaderA}
+    spec_from_path(path)
+    assert len(calls) == 2  # answered from then on without loading
+
+
+@pytest.mark.parametrize("name, suffix", [("conf.d", ".d"),
+                                          ("release-1.2", ".2")])
+def test_a_directory_with_a_dotted_name_loads_no_plugin(
+        name, suffix, tmp_path, fake_entry_points):
+    """Custom loaders never apply to a directory, so a plug-in for its
+    "suffix" must not even be imported."""
+    loaded = []
+
+    def load():  # pragma: no cover - the defect
+        loaded.append(suffix)
+        return LoaderA
+    fake_entry_points({suffix: load})
+    d = tmp_path / name
+    d.mkdir()
+    (d / "__main__.py").write_text(BODY)
+    assert runpath_spec.run_path(str(d))["value"] == "ORIGINAL"
+    assert runpath_spec.run_main(str(d))["value"] == "ORIGINAL"
+    assert loaded == []
+    # A file with that suffix still gets the plug-in.
+    assert type(spec_from_path(_file(tmp_path, "x" + suffix)).loader) \
+        is LoaderA
+    assert loaded == [suffix]
+
+
 # -- the notebook loader ----------------------------------------------------------
 
 def _notebook(tmp_path, cells, name="nb.ipynb", nbformat=4):
