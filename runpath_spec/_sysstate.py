@@ -319,7 +319,9 @@ class Path0:
 
     *replace*: the interpreter's own start-up put an entry first (it does
     unless ``-I`` or ``-P``), and the target's replaces the entry first
-    now; otherwise *entry* is inserted.  ``None`` puts nothing there.
+    now; otherwise *entry* is inserted.  *entry* ``None`` (python adds
+    none: ``-I``, ``-P``; then its start-up added none either) leaves
+    ``sys.path`` alone.
 
     On exit the run takes away exactly what it put and puts back exactly
     what it replaced, whatever other runs did meanwhile: it removes the
@@ -334,24 +336,21 @@ class Path0:
     __slots__ = ("entry", "replace", "replaced")
 
     def __init__(self, entry, replace):
-        self.entry = _MISSING if entry is None else entry
+        self.entry = entry
         self.replace = replace
         self.replaced = _MISSING
 
     def __enter__(self):
         entry = self.entry
+        if entry is None:
+            return self  # nothing to do, nothing to undo
         with _lock:
             path = sys.path
             if self.replace and path:
                 self.replaced = path[0]
-                if entry is _MISSING:
-                    del path[0]
-                else:
-                    path[0] = entry
-            elif entry is not _MISSING:
-                path.insert(0, entry)
+                path[0] = entry
             else:
-                return self  # nothing to undo
+                path.insert(0, entry)
             _path_ops.append(self)
         return self
 
@@ -370,32 +369,30 @@ class Path0:
                 newer = ops[i + 1:]
                 del ops[i]
             entry, replaced = self.entry, self.replaced
-            if entry is not _MISSING:
-                skip = 0
-                for op in newer:
-                    if op.replaced is not _MISSING and op.replaced == entry:
-                        op.replaced = replaced  # it took over our entry
-                        return
-                    if op.entry == entry:
-                        skip += 1
-                path = sys.path
-                if skip:
-                    i = _find(path, entry, skip)
-                else:
-                    try:
-                        i = path.index(entry)
-                    except ValueError:
-                        i = -1
-                if i >= 0:
-                    if replaced is _MISSING:
-                        del path[i]
-                    else:
-                        path[i] = replaced
+            skip = 0
+            for op in newer:
+                if op.replaced is not _MISSING and op.replaced == entry:
+                    op.replaced = replaced  # it took over our entry
                     return
-            if replaced is not _MISSING:
-                # The target took our entry away (or we only removed one):
-                # what we replaced goes back first.
-                sys.path.insert(0, replaced)
+                if op.entry == entry:
+                    skip += 1
+            path = sys.path
+            if skip:
+                i = _find(path, entry, skip)
+            else:
+                try:
+                    i = path.index(entry)
+                except ValueError:
+                    i = -1
+            if i >= 0:
+                if replaced is _MISSING:
+                    del path[i]
+                else:
+                    path[i] = replaced
+            elif replaced is not _MISSING:
+                # The target took our entry away: what we replaced goes
+                # back first.
+                path.insert(0, replaced)
         finally:
             _lock.release()
 

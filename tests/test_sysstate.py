@@ -63,8 +63,8 @@ class Model:
 
 # Each step: ("run", name, with_argv0) starts a run; ("argv0",),
 # ("module", name) or ("argv",) (run_main's whole list) start an Override;
-# ("path", entry, replace) starts a sys.path override (entry None: put
-# nothing first; replace False with an entry: PathEntry); ("end", i) ends
+# ("path", entry, replace) starts a sys.path override (entry None: python
+# puts nothing first; replace False with an entry: PathEntry); ("end", i) ends
 # the i-th still running one (modulo their number).
 steps = st.lists(st.one_of(
     st.tuples(st.just("run"), st.sampled_from(NAMES), st.booleans()),
@@ -114,8 +114,7 @@ def test_overrides_follow_the_model(steps, argv, preexisting):
     def check_path():
         if path_ops:
             newest = path_ops[-1]
-            if newest[0].entry is not MISSING:
-                assert sys.path[0] == newest[0].entry, steps
+            assert sys.path[0] == newest[0].entry, steps
             if newest[2]:
                 # Every newer one has ended, none older: the list is as
                 # it was right after this one started.
@@ -158,8 +157,12 @@ def test_overrides_follow_the_model(steps, argv, preexisting):
                 _, entry, replace = step
                 o = (_sysstate.PathEntry(entry) if entry and not replace
                      else _sysstate.Path0(entry, replace))
+                before = list(sys.path)
                 o.__enter__()
-                path_ops.append([o, list(sys.path), True])
+                if entry is None:
+                    assert sys.path == before  # python adds nothing
+                else:
+                    path_ops.append([o, list(sys.path), True])
                 running.append(("path", o))
             elif running:
                 entry = running.pop(step[1] % len(running))
@@ -176,10 +179,11 @@ def test_overrides_follow_the_model(steps, argv, preexisting):
                 else:
                     o = entry[1]
                     o.__exit__(None, None, None)
-                    i = [op[0] for op in path_ops].index(o)
-                    for newer in path_ops[i + 1:]:
-                        newer[2] = False  # an older one ended under it
-                    del path_ops[i]
+                    if o.entry is not None:
+                        i = [op[0] for op in path_ops].index(o)
+                        for newer in path_ops[i + 1:]:
+                            newer[2] = False  # an older one ended under it
+                        del path_ops[i]
             model.check(steps)
             check_path()
         while running:  # end the rest, newest first
