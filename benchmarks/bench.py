@@ -110,7 +110,8 @@ def script_bound(path, spec_and_ownership=False):
     """
     from importlib.machinery import ModuleSpec
     from runpath_spec import _sysstate
-    from runpath_spec._loaders import ScriptState, SourceScriptLoader
+    from runpath_spec._loaders import SourceScriptLoader
+    from runpath_spec._profiles import ScriptState
     module_type = type(sys)
 
     def run():

@@ -3,16 +3,22 @@
     python docs/gen_tables.py
 
 * ``_generated/profiles.rst``: the dunders each profile gives each kind of
-  target, on **every** CPython 3.8-3.13 pyenv has here, so that the real
-  differences between versions show;
+  target, on **every** CPython 3.8-3.15 pyenv has here (the newest patch
+  release of each) and on PyPy 3.11 when ``pyenv`` has one, so that the
+  real differences between versions show;
 * ``_generated/magic.rst``: the magic-number history runpath_spec knows.
 
-Run by ``.ci/run`` before the docs are built.
+Run by ``.ci/run`` before the docs are built.  An interpreter that cannot
+be measured (it fails to start, or runpath_spec fails on it) is named on
+the page and in a warning instead of stopping the others; a target that
+raises on one interpreter shows the exception in its cell.  ``--strict``
+makes either an error.
 """
 
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import OrderedDict
@@ -48,91 +54,171 @@ def show(v):
         return "<module>"
     return type(v).__name__
 
+def row(run):
+    try:
+        g = run()
+    except Exception as exc:  # shown in the table, not hidden
+        text = "raises %s" % type(exc).__name__
+        return {k: text for k in DUNDERS}
+    return {k: show(g[k]) if k in g else "(absent)" for k in DUNDERS}
+
 out = {}
 targets = [("script.py", "script.py"), ("compiled.pyc", "compiled.pyc"),
            ("directory", "app"), ("zip", "app.zip")]
 for label, path in targets:
     for profile in ("runpy", "python", "spec"):
-        g = runpath_spec.run_path(path, run_name="__main__", profile=profile)
-        out["%s|%s" % (label, profile)] = {k: show(g.get(k, "(absent)"))
-                                           if k in g else "(absent)"
-                                           for k in DUNDERS}
+        out["%s|%s" % (label, profile)] = row(
+            lambda: runpath_spec.run_path(path, run_name="__main__",
+                                          profile=profile))
 for profile in ("runpy", "python", "spec"):
-    g = runpath_spec.run_module("pkg.mod", run_name="__main__",
-                                profile=profile)
-    out["-m pkg.mod|%s" % profile] = {k: show(g[k]) if k in g
-                                      else "(absent)" for k in DUNDERS}
+    out["-m pkg.mod|%s" % profile] = row(
+        lambda: runpath_spec.run_module("pkg.mod", run_name="__main__",
+                                        profile=profile))
 print(json.dumps(out))
 '''
 
 
+CPYTHONS = range(8, 16)  # 3.8-3.15
+LABEL = re.compile(r"^(?:3\.(\d+)\.(\d+)|pypy3\.11-v?(\d+)\.(\d+)\.(\d+))$")
+
+
 def interpreters():
+    """``[(label, python), ...]``: the newest CPython 3.8-3.15 patch release
+    of each minor version pyenv has, oldest first, then PyPy 3.11 if
+    present.  Without pyenv, only the running interpreter."""
     try:
         root = subprocess.run(["pyenv", "root"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL,
                               universal_newlines=True,
                               check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
-        return [sys.executable]
-    found = {}
-    for python in glob.glob(os.path.join(root, "versions", "3.*", "bin",
-                                         "python")):
-        version = os.path.basename(os.path.dirname(os.path.dirname(python)))
-        minor = ".".join(version.split(".")[:2])
-        if minor in ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13"):
-            found[minor] = python
-    return [found[k] for k in sorted(found, key=lambda v: int(v.split(".")[1]))]
+        root = os.environ.get("PYENV_ROOT",
+                              os.path.expanduser("~/.pyenv"))
+    newest = {}  # label -> (version key, python)
+    for home in glob.glob(os.path.join(root, "versions", "*")):
+        match = LABEL.match(os.path.basename(home))
+        python = os.path.join(home, "bin", "python")
+        if not match or not os.path.exists(python):
+            continue
+        if match.group(1) is not None:
+            minor = int(match.group(1))
+            if minor not in CPYTHONS:
+                continue
+            label, key = "3.%d" % minor, (int(match.group(2)),)
+        else:
+            label = "PyPy 3.11"
+            key = tuple(int(g) for g in match.groups()[2:])
+        if label not in newest or key > newest[label][0]:
+            newest[label] = (key, python)
+    if not newest:
+        return [("%d.%d" % sys.version_info[:2], sys.executable)]
+    order = sorted(newest, key=lambda label: (label.startswith("PyPy"),
+                                              label.split(".")[-1].zfill(2)))
+    return [(label, newest[label][1]) for label in order]
 
 
 def collect():
+    """``(results, failures)``: per label the probe's JSON; per label that
+    could not be measured, why."""
     results = OrderedDict()
-    for python in interpreters():
-        version = subprocess.run(
-            [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-            stdout=subprocess.PIPE, universal_newlines=True,
-            check=True).stdout.strip()
-        code = "ROOT = %r\nDUNDERS = %r\n" % (ROOT, DUNDERS) + PROBE
-        out = subprocess.run([python, "-c", code], stdout=subprocess.PIPE,
-                             universal_newlines=True, check=True)
-        results[version] = json.loads(out.stdout)
-    return results
+    failures = OrderedDict()
+    code = "ROOT = %r\nDUNDERS = %r\n" % (ROOT, DUNDERS) + PROBE
+    for label, python in interpreters():
+        try:
+            out = subprocess.run([python, "-c", code], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE,
+                                 universal_newlines=True, timeout=300)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            failures[label] = str(exc)
+            continue
+        try:
+            if out.returncode:
+                raise ValueError("exit status %d" % out.returncode)
+            results[label] = json.loads(out.stdout)
+        except ValueError as exc:
+            lines = out.stderr.strip().splitlines()
+            failures[label] = lines[-1] if lines else str(exc)
+    return results, failures
+
+
+def _span(labels):
+    if len(labels) == 1:
+        return labels[0]
+    return "%s-%s" % (labels[0], labels[-1])
 
 
 def _versions_text(values):
-    """'v' if every version agrees, else 'v1 (3.8); v2 (3.9-3.13)'."""
+    """The cell for *values* (``[(label, value), ...]``): one value if every
+    interpreter agrees, else one line per run of CPython versions that
+    agree (``3.8``, ``3.9-3.15``), PyPy named beside the CPython value it
+    shares or on a line of its own."""
+    if len(set(value for _, value in values)) == 1:
+        return ["``%s``" % values[0][1]]
     groups = []
-    for version, value in values:
-        if groups and groups[-1][1] == value:
-            groups[-1][0].append(version)
+    others = []
+    for label, value in values:
+        if label.startswith("PyPy"):
+            others.append((label, value))
+        elif groups and groups[-1][1] == value:
+            groups[-1][0].append(label)
         else:
-            groups.append(([version], value))
-    if len(groups) == 1:
-        return "``%s``" % groups[0][1]
-    parts = []
-    for versions, value in groups:
-        span = versions[0] if len(versions) == 1 else "%s-%s" % (
-            versions[0], versions[-1])
-        parts.append("``%s`` (%s)" % (value, span))
-    return "; ".join(parts)
+            groups.append(([label], value))
+    spans = [[_span(labels)] for labels, _ in groups]
+    for label, value in others:
+        for span, (_, shared) in zip(spans, groups):
+            if shared == value:
+                span.append(label)
+                break
+        else:
+            groups.append(([label], value))
+            spans.append([label])
+    return ["``%s`` (%s)" % (value, ", ".join(span))
+            for span, (_, value) in zip(spans, groups)]
 
 
-def write_profiles(results):
+def write_profiles(results, failures):
+    lines = [".. This file is generated by docs/gen_tables.py; do not edit.",
+             ""]
+    if not results:
+        lines += [".. warning:: No interpreter could be measured.", ""]
     versions = list(results)
+    cpythons = [v for v in versions if not v.startswith("PyPy")]
+    measured = "CPython %s" % ", ".join(cpythons) if cpythons else ""
+    if len(cpythons) < len(versions):
+        measured += (" and " if measured else "") + "PyPy 3.11"
+    if versions:
+        lines += ["Measured on %s." % measured, ""]
+    for label, why in failures.items():
+        lines += [".. note:: Not measured on %s: ``%s``" % (
+            "CPython " + label if not label.startswith("PyPy") else label,
+            why.replace("`", "'")), ""]
+    if not versions:
+        with open(os.path.join(OUT, "profiles.rst"), "w") as f:
+            f.write("\n".join(lines))
+        return
     first = results[versions[0]]
     labels = OrderedDict((key.split("|")[0], None) for key in first)
-    lines = [".. This file is generated by docs/gen_tables.py; do not edit.",
-             "", "Measured on CPython %s." % ", ".join(versions), ""]
     for label in labels:
+        # One row per attribute; on a narrow screen the stylesheet
+        # (_static/custom.css, class profile-table) stacks each row's
+        # three cells under the attribute, each labelled with its profile.
         lines += [label, "~" * len(label), "",
                   ".. list-table::", "   :header-rows: 1",
-                  "   :widths: 14 28 28 30", "",
+                  "   :class: profile-table", "   :widths: 16 28 28 28", "",
                   "   * - attribute", "     - ``runpy``", "     - ``python``",
                   "     - ``spec``"]
         for dunder in DUNDERS:
             lines.append("   * - ``%s``" % dunder)
             for profile in ("runpy", "python", "spec"):
-                values = [(v, results[v]["%s|%s" % (label, profile)][dunder])
-                          for v in versions]
-                lines.append("     - %s" % _versions_text(values))
+                key = "%s|%s" % (label, profile)
+                values = [(v, results[v][key][dunder]) for v in versions
+                          if key in results[v]]
+                cell = _versions_text(values)
+                if len(cell) == 1:
+                    lines.append("     - %s" % cell[0])
+                else:
+                    lines.append("     - | %s" % cell[0])
+                    lines += ["       | %s" % text for text in cell[1:]]
         lines.append("")
     with open(os.path.join(OUT, "profiles.rst"), "w") as f:
         f.write("\n".join(lines))
@@ -154,11 +240,19 @@ def write_magic():
         f.write("\n".join(lines) + "\n")
 
 
-def main():
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
     os.makedirs(OUT, exist_ok=True)
-    write_profiles(collect())
+    results, failures = collect()
+    for label, why in failures.items():
+        sys.stderr.write("gen_tables: warning: not measured on %s: %s\n"
+                         % (label, why))
+    write_profiles(results, failures)
     write_magic()
+    if "--strict" in argv and (failures or not results):
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -10,8 +10,10 @@ and :mod:`runpath_spec.compat` is a complete stand-in for ``runpy``.
 """
 
 from ._api import run_module, run_path
-from ._executor import derive, exec_spec
-from ._finders import spec_from_module, spec_from_path
+from ._executor import exec_spec
+from ._finders import spec_from_path
+from ._modules import spec_from_module
+from ._profiles import derive
 from ._plugins import register_loader, unregister_loader
 from ._loaders import BytecodeScriptLoader, SourceScriptLoader
 from .errors import (BadFlagsError, BadMagicError, BadPathError,

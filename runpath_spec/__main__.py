@@ -8,14 +8,14 @@ traceback (without runpath_spec's own frames) and exit status.
 import os
 import sys
 
-USAGE = """\
+USAGE_TEMPLATE = """\
 usage: python -m runpath_spec [options] (TARGET | -m MOD) [ARGS...]
 
 Run TARGET (a script, .pyc, directory or zip with __main__) or module MOD
 the way `python TARGET ARGS` / `python -m MOD ARGS` would.
 
 options:
-  --profile {runpy,python,spec}
+  --profile {{{profiles}}}
                     the module attributes to give the target (default: python)
   --check-source    refuse a .pyc whose source has changed since it was compiled
   --import-hooks    get a script's code from the import system (sys.meta_path,
@@ -29,52 +29,65 @@ options:
 """
 
 
+def _usage():
+    from ._profiles import PROFILES
+    return USAGE_TEMPLATE.format(profiles=",".join(PROFILES))
+
+
 class _UsageError(Exception):
     pass
 
 
+#: Options without a value: option -> the key it sets True.
+_FLAGS = {"--check-source": "check_source", "--import-hooks": "import_hooks",
+          "--cache": "cache", "--explain": "explain", "--json": "json"}
+
+
+def _profile_value(argv, i):
+    """``(value, next index)`` of ``--profile VALUE``/``--profile=VALUE``."""
+    from ._profiles import PROFILES
+    arg = argv[i]
+    if "=" in arg:
+        value = arg.split("=", 1)[1]
+    elif i + 1 == len(argv):
+        raise _UsageError("--profile expects a value")
+    else:
+        i += 1
+        value = argv[i]
+    if value not in PROFILES:
+        raise _UsageError("--profile expects {}, got {!r}".format(
+            ", ".join(PROFILES), value))
+    return value, i
+
+
+def _module_target(argv, i):
+    """``(module, args)`` of ``-m MOD ARGS`` or ``-mMOD ARGS`` at *i*."""
+    arg = argv[i]
+    if len(arg) > 2:
+        return arg[2:], argv[i + 1:]
+    if i + 1 == len(argv):
+        raise _UsageError("-m expects a module name")
+    return argv[i + 1], argv[i + 2:]
+
+
 def _parse(argv):
-    opts = {"profile": "python", "check_source": False, "explain": False,
-            "json": False, "module": False, "import_hooks": False,
-            "cache": False}
+    """``(options, target, args)``; ``target`` is ``None`` for --help and
+    --version.  Options end at the target (or ``--``), as python's do."""
+    opts = {"profile": "python", "module": False}
+    opts.update(dict.fromkeys(_FLAGS.values(), False))
     i = 0
     while i < len(argv):
         arg = argv[i]
-        if arg in ("-h", "--help"):
-            opts["help"] = True
+        if arg in ("-h", "--help", "--version"):
+            opts["version" if arg == "--version" else "help"] = True
             return opts, None, []
-        if arg == "--version":
-            opts["version"] = True
-            return opts, None, []
-        if arg == "--profile" or arg.startswith("--profile="):
-            if "=" in arg:
-                value = arg.split("=", 1)[1]
-            else:
-                i += 1
-                if i == len(argv):
-                    raise _UsageError("--profile expects a value")
-                value = argv[i]
-            if value not in ("runpy", "python", "spec"):
-                raise _UsageError("--profile expects runpy, python or spec, "
-                                  "got {!r}".format(value))
-            opts["profile"] = value
-        elif arg == "--check-source":
-            opts["check_source"] = True
-        elif arg == "--import-hooks":
-            opts["import_hooks"] = True
-        elif arg == "--cache":
-            opts["cache"] = True
-        elif arg == "--explain":
-            opts["explain"] = True
-        elif arg == "--json":
-            opts["json"] = True
-        elif arg == "-m" or (arg.startswith("-m") and len(arg) > 2):
+        if arg in _FLAGS:
+            opts[_FLAGS[arg]] = True
+        elif arg == "--profile" or arg.startswith("--profile="):
+            opts["profile"], i = _profile_value(argv, i)
+        elif arg.startswith("-m"):
             opts["module"] = True
-            if len(arg) > 2:
-                return opts, arg[2:], argv[i + 1:]
-            if i + 1 == len(argv):
-                raise _UsageError("-m expects a module name")
-            return opts, argv[i + 1], argv[i + 2:]
+            return (opts,) + _module_target(argv, i)
         elif arg == "--":
             i += 1
             break
@@ -103,31 +116,17 @@ def _strip_own_frames(tb, code):
     return tb
 
 
-def main(argv=None):
-    """Run the CLI; return the exit status (the target's, if it exits)."""
-    if argv is None:
-        argv = sys.argv[1:]
-    try:
-        opts, target, args = _parse(argv)
-    except _UsageError as exc:
-        sys.stderr.write(USAGE + "\nerror: {}\n".format(exc))
-        return 2
-    if opts.get("help"):
-        sys.stdout.write(USAGE)
-        return 0
-    if opts.get("version"):
-        from . import __version__
-        print("runpath_spec", __version__)
-        return 0
-
+def _prepare(target, args, opts):
+    """The :class:`MainTarget`, or the exit status python gives a target
+    it cannot run, after printing what python prints."""
     from ._main import MainTarget
     from .errors import RunpathError
     try:
-        prepared = MainTarget(target, args, module=opts["module"],
-                              profile=opts["profile"],
-                              check_source=opts["check_source"],
-                              import_hooks=opts["import_hooks"],
-                              cache=opts["cache"])
+        return MainTarget(target, args, module=opts["module"],
+                          profile=opts["profile"],
+                          check_source=opts["check_source"],
+                          import_hooks=opts["import_hooks"],
+                          cache=opts["cache"])
     except RunpathError as exc:
         # What python (runpy's _Error) prints for a target it cannot run.
         sys.stderr.write("{}: {}\n".format(sys.executable, exc))
@@ -138,19 +137,23 @@ def main(argv=None):
             _program(), os.fsdecode(where), exc.errno, exc.strerror))
         return 2
 
-    if opts["explain"]:
-        from ._explain import explain, format_explanation
-        info = explain(prepared)
-        info = dict({"target": target, "module": opts["module"]}, **info)
-        if opts["json"]:
-            import json
-            print(json.dumps(info, indent=2, sort_keys=True))
-        else:
-            print("target: {!r}{}".format(target, " (-m)" if opts["module"]
-                                          else ""))
-            print(format_explanation(info))
-        return 0
 
+def _explain(prepared, target, opts):
+    from ._explain import explain, format_explanation
+    info = explain(prepared)
+    info = dict({"target": target, "module": opts["module"]}, **info)
+    if opts["json"]:
+        import json
+        print(json.dumps(info, indent=2, sort_keys=True))
+    else:
+        print("target: {!r}{}".format(target, " (-m)" if opts["module"]
+                                      else ""))
+        print(format_explanation(info))
+    return 0
+
+
+def _run(prepared):
+    """Run the target; report its exception as python would."""
     try:
         prepared.run()
     except SystemExit:
@@ -170,6 +173,30 @@ def main(argv=None):
             _die_of_sigint()
         return 1
     return 0
+
+
+def main(argv=None):
+    """Run the CLI; return the exit status (the target's, if it exits)."""
+    if argv is None:
+        argv = sys.argv[1:]
+    try:
+        opts, target, args = _parse(argv)
+    except _UsageError as exc:
+        sys.stderr.write(_usage() + "\nerror: {}\n".format(exc))
+        return 2
+    if opts.get("help"):
+        sys.stdout.write(_usage())
+        return 0
+    if opts.get("version"):
+        from . import __version__
+        print("runpath_spec", __version__)
+        return 0
+    prepared = _prepare(target, args, opts)
+    if isinstance(prepared, int):
+        return prepared
+    if opts["explain"]:
+        return _explain(prepared, target, opts)
+    return _run(prepared)
 
 
 def _die_of_sigint():  # pragma: no cover - exercised in a subprocess

@@ -1,22 +1,13 @@
 """``run_path`` and ``run_module``: a finder, then the executor."""
 
-import os
-import sys
-
 from . import _sysstate
-from ._executor import _FSDECODED_PATHS, check_profile, execute
-from ._finders import _find_path, module_details
+from ._executor import execute
+from ._finders import find_path
 from ._loaders import code_for_spec
+from ._modules import module_details
+from ._profiles import get_profile
 
 __all__ = ["run_path", "run_module"]
-
-def _code_filename(path_name, profile):
-    """The file name compiled into a script's code, as each convention has it."""
-    if profile == "runpy" or (profile == "python"
-                              and sys.version_info < (3, 9)):
-        return None  # the path as given
-    return os.path.abspath(os.fsdecode(path_name))
-
 
 def run_path(path_name, init_globals=None, run_name=None, *,
              profile="runpy", module=None, keep_module=False,
@@ -49,33 +40,26 @@ def run_path(path_name, init_globals=None, run_name=None, *,
     validated; a FIFO is read once; ``sys`` is restored by ownership, so
     overlapping runs in threads leave it as it was.
     """
-    check_profile(profile)
+    chosen = get_profile(profile)
     if run_name is None:
         run_name = "<run_path>"
-    target = _find_path(path_name, run_name,
-                        code_filename=_code_filename(path_name, profile),
-                        check_source=check_source,
-                        import_hooks=import_hooks, loaders=loaders,
-                        cache=cache)
+    target = find_path(path_name, run_name,
+                       code_filename=chosen.script_filename(path_name),
+                       check_source=check_source, import_hooks=import_hooks,
+                       loaders=loaders, cache=cache)
+    argv0 = chosen.shown_argv0(path_name)
     spec = target.spec
-    shown = (path_name if type(path_name) is str or not _FSDECODED_PATHS
-             else os.fsdecode(path_name))
     if target.entry is None:
-        code = code_for_spec(spec)
-        return execute(spec, code, run_name=run_name,
-                       init_globals=init_globals, profile=profile,
-                       module=module, keep_module=keep_module,
-                       argv0=shown if profile == "runpy" else None)
+        return execute(spec, code_for_spec(spec), run_name=run_name,
+                       init_globals=init_globals, profile=chosen,
+                       module=module, keep_module=keep_module, argv0=argv0)
     # A directory or zip is a sys.path entry while its __main__ runs, so
     # that the modules beside __main__ import.
     with _sysstate.PathEntry(target.entry):
-        code = code_for_spec(spec)
-        pkg_name = run_name.rpartition(".")[0] if profile == "runpy" else None
-        return execute(spec, code, run_name=run_name,
-                       init_globals=init_globals, profile=profile,
-                       module=module, keep_module=keep_module,
-                       argv0=shown if profile == "runpy" else None,
-                       pkg_name=pkg_name)
+        return execute(spec, code_for_spec(spec), run_name=run_name,
+                       init_globals=init_globals, profile=chosen,
+                       module=module, keep_module=keep_module, argv0=argv0,
+                       pkg_name=chosen.entry_package(run_name))
 
 
 def run_module(mod_name, init_globals=None, run_name=None, alter_sys=False,
@@ -90,16 +74,17 @@ def run_module(mod_name, init_globals=None, run_name=None, alter_sys=False,
     module while it runs, so relative imports, pickling and
     ``dataclasses`` work inside it.
     """
-    check_profile(profile)
+    chosen = get_profile(profile)
     mod_name, spec, code = module_details(mod_name)
     if run_name is None:
         run_name = mod_name
-    register = alter_sys or profile != "runpy" or keep_module
-    argv0 = spec.origin if alter_sys else None
+    register = alter_sys or chosen.registers_module or keep_module
+    if module is None and not register:
+        module = _Namespace()
     return execute(spec, code, run_name=run_name, init_globals=init_globals,
-                   profile=profile, module=module if module is not None
-                   else (None if register else _Namespace()),
-                   keep_module=keep_module, register=register, argv0=argv0)
+                   profile=chosen, module=module, keep_module=keep_module,
+                   register=register,
+                   argv0=spec.origin if alter_sys else None)
 
 
 class _Namespace:

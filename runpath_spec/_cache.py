@@ -13,26 +13,31 @@ keyed by path, mtime and size.
 
 import marshal
 import os
+import stat
 import sys
 import threading
-from importlib.util import MAGIC_NUMBER, source_hash
 
-from ._loaders import _pyc_path
+from . import pyc as pycmod
+from ._cpython import fix_co_filename
+from ._files import pyc_path, read_file
 
 __all__ = ["cache_path", "cached_code", "clear_memory_cache"]
 
 _MEMORY_SIZE = 256
 _memory = {}
 _lock = threading.Lock()
-_SOURCE_SUFFIXES = (".py", ".pyw")
+# Targets whose bytecode is written to a PEP 3147 file; others (no suffix,
+# a custom one) are cached in memory only, as python would never import
+# them.
+_CACHED_SUFFIXES = (".py", ".pyw")
 
 
 def cache_path(origin):
     """Where the pyc for *origin* lives, or ``None`` if it has no such place."""
-    if not origin.endswith(_SOURCE_SUFFIXES):
+    if not origin.endswith(_CACHED_SUFFIXES):
         return None
     try:
-        return _pyc_path(origin)  # cache_from_source, remembered
+        return pyc_path(origin)  # cache_from_source, remembered
     except (NotImplementedError, ValueError):  # no cache_tag
         return None
 
@@ -52,16 +57,13 @@ def _remember(key, code):
 
 def _header_for(st, data, hash_based):
     if hash_based:
-        return MAGIC_NUMBER + (3).to_bytes(4, "little") + source_hash(data)
-    return (MAGIC_NUMBER + (0).to_bytes(4, "little")
-            + (int(st.st_mtime) & 0xFFFFFFFF).to_bytes(4, "little")
-            + (st.st_size & 0xFFFFFFFF).to_bytes(4, "little"))
+        from importlib.util import source_hash
+        return pycmod.hash_header(source_hash(data), checked=True)
+    return pycmod.timestamp_header(st.st_mtime, st.st_size)
 
 
 def _load(pyc, st, data, name):
     """The code in *pyc* if it is valid for this source, else ``None``."""
-    from . import pyc as pycmod
-    from ._loaders import read_file
     try:
         blob = read_file(pyc)
     except OSError:
@@ -110,8 +112,7 @@ def cached_code(loader, origin, data, compile_source, filename):
         code = _load(pyc, st, data, loader.name)
         if code is not None:
             if code.co_filename != filename:
-                import _imp
-                _imp._fix_co_filename(code, filename)
+                fix_co_filename(code, filename)
             return code
     key = ((origin, filename, st.st_mtime_ns, st.st_size)
            if st is not None else None)

@@ -3,7 +3,7 @@
 import os
 import sys
 
-from ._executor import PROFILES, profile_attrs
+from ._profiles import PROFILES
 
 __all__ = ["explain", "format_explanation"]
 
@@ -62,7 +62,7 @@ def _bytecode(target):
                 st = os.stat(source)
                 pyc.validate_timestamp(header, st.st_mtime, st.st_size)
             else:
-                from ._loaders import read_file
+                from ._files import read_file
                 pyc.validate_hash(header, read_file(source))
         except pyc.StalePycError:
             info["matches_source"] = False
@@ -74,11 +74,14 @@ def _bytecode(target):
 def explain(target):
     """A JSON-able description of a prepared :class:`~._main.MainTarget`."""
     profiles = {}
-    for profile in PROFILES:
-        attrs = profile_attrs(profile, target.spec, "__main__")
-        if profile == "runpy" and target.kind in ("source", "bytecode"):
-            attrs["__file__"] = target.argv0  # runpy shows the path as given
-        profiles[profile] = {k: _show(attrs.get(k, _ABSENT)) for k in DUNDERS}
+    for name, profile in PROFILES.items():
+        attrs = profile.attrs(target.spec, "__main__")
+        if target.kind in ("source", "bytecode") and \
+                profile.shown_argv0(target.argv0) is not None:
+            # runpy shows the path as given (the target was found by the
+            # CLI's own profile's path).
+            attrs["__file__"] = target.argv0
+        profiles[name] = {k: _show(attrs.get(k, _ABSENT)) for k in DUNDERS}
     replaced = sys.path[0] if (target.replace and sys.path) else None
     modules = ["__main__"] + (["__mp_main__"] if "__mp_main__" in sys.modules
                               else [])
@@ -100,7 +103,7 @@ def format_explanation(info):
     for key, value in info["spec"].items():
         lines.append("  {:<{w}}  {!r}".format(key, value, w=width))
     lines += ["", "dunders, by profile:"]
-    rows = [("", ) + PROFILES]
+    rows = [("", ) + tuple(PROFILES)]
     for key in DUNDERS:
         rows.append((key,) + tuple(
             repr(info["profiles"][p][key]) if info["profiles"][p][key]

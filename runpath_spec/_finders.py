@@ -1,35 +1,37 @@
-"""Targets to specs: a path or a module name becomes a ``ModuleSpec``.
+"""Targets to specs: a path becomes a ``ModuleSpec``.
 
 Nothing here runs the target or changes ``sys.path``, ``sys.argv`` or
-``sys.modules`` (except that :func:`spec_from_module`, like ``python -m``,
-imports the parent packages of a dotted name first).
-
-A path is one of:
+``sys.modules``.  A path is one of:
 
 * a ``sys.path`` entry -- a directory, a zip file of any suffix, or a path
-  inside one (``app.zip/sub``) -- whose ``__main__`` is looked up with that
-  entry's own path-hook finder only (runpy searches the whole ``sys.path``
-  and may run an unrelated ``__main__``: CPython gh-75221);
+  inside one (``app.zip/sub``) -- whose ``__main__`` is found by that
+  entry's own finder (see ``_entries``);
 * a file whose first four bytes are this interpreter's magic number:
   bytecode, whatever its name;
 * anything else: source text, whatever its suffix.
+
+:func:`find_path` is the hub: one ``stat`` decides the kind (a device is
+refused before it is opened), one open reads a file, once; then one small
+builder per kind makes the spec.  Custom loaders (by suffix) and the
+import system (``import_hooks=True``) are consulted as documented in
+``docs/extending.rst``.
 """
 
 import io
 import os
 import stat
-import sys
-from importlib.machinery import ModuleSpec, SourceFileLoader
-# importlib.util (which re-exports it) costs milliseconds to import.
-from importlib._bootstrap_external import MAGIC_NUMBER
+from importlib.machinery import ModuleSpec
 
-from ._loaders import (BytecodeScriptLoader, ScriptState, SourceScriptLoader,
-                       code_for_spec, prefill_cached)
-from ._plugins import loader_for
-from .errors import (BadPathError, BadZipError, MainNotFoundError,
-                     NotRegularFileError, PycError, RunpathError)
+from ._cpython import MAGIC_NUMBER
+from ._entries import (ENTRIES, entry_finder, main_spec,
+                       only_default_hooks, zip_hooks)
+from ._loaders import BytecodeScriptLoader, SourceScriptLoader
+from ._plugins import loader_for, may_have_loader
+from ._profiles import SPEC, ScriptState
+from .errors import BadPathError, BadZipError, NotRegularFileError, PycError
+from .pyc import truncated_error
 
-__all__ = ["spec_from_path", "spec_from_module", "ScriptState"]
+__all__ = ["PathTarget", "find_path", "spec_from_path"]
 
 # zipimporter gives up unless the end-of-central-directory record is in the
 # last 22 bytes plus the longest possible archive comment.
@@ -42,8 +44,12 @@ _BYTECODE_SUFFIXES = frozenset([".pyc", ".pyo"])
 class PathTarget:
     """What a path turned out to be: *kind*, its *spec*, and the *entry*.
 
-    *kind* is ``"source"``, ``"bytecode"``, ``"directory"`` or ``"zip"``;
-    *entry* is the decoded ``sys.path`` entry for the last two, else ``None``.
+    *kind* is ``"source"`` or ``"bytecode"`` (a plain file, runpath_spec's
+    own loaders), ``"directory"`` or ``"zip"`` (a ``sys.path`` entry's
+    ``__main__``), ``"custom"`` (a loader registered for the suffix) or
+    ``"hook"`` (a spec the import system gave, ``import_hooks=True``);
+    *entry* is the decoded ``sys.path`` entry of a directory or zip, else
+    ``None``.
     """
 
     __slots__ = ("kind", "spec", "entry")
@@ -52,101 +58,6 @@ class PathTarget:
         self.kind = kind
         self.spec = spec
         self.entry = entry
-
-
-# -- sys.path entries --------------------------------------------------------
-
-def _is_default_hook(hook):
-    """True for the two hooks CPython installs: zipimporter and FileFinder's."""
-    zipimport = sys.modules.get("zipimport")
-    if zipimport is not None and hook is zipimport.zipimporter:
-        return True
-    return getattr(hook, "__qualname__", "").endswith(
-        "path_hook_for_FileFinder")
-
-
-def _entry_finder(entry, hooks=None):
-    """A new finder from the first of ``sys.path_hooks`` that accepts *entry*.
-
-    ``sys.path_importer_cache`` is neither read nor written: its keys may
-    be relative paths, which name other places after a ``chdir``, and
-    finding a spec must change nothing.
-    """
-    for hook in (sys.path_hooks if hooks is None else hooks):
-        try:
-            return hook(entry)
-        except ImportError:
-            continue
-    return None
-
-
-def _zip_hooks():
-    zipimport = sys.modules.get("zipimport")
-    if zipimport is None:  # pragma: no cover - CPython always has it
-        import zipimport
-    return [hook for hook in sys.path_hooks
-            if hook is zipimport.zipimporter or not _is_default_hook(hook)]
-
-
-def no_main(entry, detail=None, path=None):
-    """The error for an entry without a runnable ``__main__``.
-
-    Its words are runpy's (tools and CPython's tests match them), with the
-    cause after a colon when there is more to say.
-    """
-    msg = "can't find '__main__' module in {!r}".format(entry)
-    if detail:
-        msg += ": " + detail
-    return MainNotFoundError(msg, name="__main__",
-                             path=entry if path is None else path)
-
-
-def _main_spec(finder, entry):
-    """Find ``__main__`` with *finder* alone, or raise MainNotFoundError."""
-    try:
-        spec = _find_main_spec(finder)
-    except (ImportError, EOFError, ValueError, TypeError) as exc:
-        # zipimporter (before 3.10) loads the code to name the file, and a
-        # bad __main__.pyc fails there: say what is wrong with it.
-        _diagnose_zip_main_pyc(finder)
-        raise no_main(entry, str(exc)) from exc
-    if spec is None or spec.loader is None:
-        raise no_main(entry)
-    archive = getattr(finder, "archive", None)
-    if archive is not None and not (spec.origin or "").startswith(archive):
-        # zipimporter could not load the code to name its file
-        # (origin "<unknown>"): a bad __main__.pyc.
-        _diagnose_zip_main_pyc(finder)
-        raise no_main(entry, "its code cannot be loaded")
-    if spec.submodule_search_locations is not None:
-        raise no_main(entry, "'__main__' there is a package, expected a "
-                      "module")
-    return spec
-
-
-def _find_main_spec(finder):
-    find_spec = getattr(finder, "find_spec", None)
-    if find_spec is not None:
-        return find_spec("__main__")
-    # zipimporter before 3.10 speaks only the PEP 302 protocol.
-    from importlib.util import spec_from_loader
-    loader = finder.find_module("__main__")
-    return None if loader is None else spec_from_loader("__main__", loader)
-
-
-def _diagnose_zip_main_pyc(finder):
-    """Raise the PycError of a zip's own ``__main__.pyc``, if it has one."""
-    archive = getattr(finder, "archive", None)
-    if archive is None:
-        return
-    path = os.path.join(archive, getattr(finder, "prefix", ""),
-                        "__main__.pyc")
-    try:
-        data = finder.get_data(path)
-    except OSError:
-        return
-    from .pyc import code_from_pyc
-    code_from_pyc(data, name="__main__", path=path)
 
 
 # -- plain files -------------------------------------------------------------
@@ -183,10 +94,7 @@ def _classify_file(data, fspath):
     if named_bytecode and MAGIC_NUMBER.startswith(data):
         # An empty or cut-off pyc (python itself refuses it, and runpy would
         # run an empty file as empty source).
-        from .errors import TruncatedPycError
-        raise TruncatedPycError(
-            "{!r} is truncated: expected a 16-byte pyc header, got {} "
-            "bytes".format(fspath, len(data)), path=fspath)
+        raise truncated_error(fspath, len(data), path=fspath)
     if _is_foreign_bytecode(data) or (named_bytecode
                                       and not _is_decodable_source(data)):
         # Compiling another release's bytecode as text can only fail, and
@@ -226,108 +134,6 @@ def _read_candidate(fspath, size):
     return data, _EOCD in data
 
 
-# Finders of directories and zip files, reused while the file system object
-# is the same (device, inode; for a zip also mtime and size), so a repeated
-# run does not list the directory or read the zip's index again.  Bounded,
-# and used only while sys.path_hooks are CPython's own.
-_FINDER_CACHE_SIZE = 64
-_finder_cache = {}  # key -> _CachedEntry
-_zip_files = set()  # (dev, inode, mtime, size) of the zip files cached
-# importlib's FileFinder matches names case-insensitively on these when
-# PYTHONCASEOK is set: its answer may change without the directory changing.
-_CASE_INSENSITIVE = sys.platform.startswith(("win", "cygwin", "darwin"))
-
-
-class _CachedEntry:
-    """A sys.path entry's finder, and the ``__main__`` it found last time.
-
-    *main* is ``(origin, loader_path)`` when that ``__main__`` was a plain
-    file the next run can take again without asking the finder: a
-    directory's ``__main__.py`` (while it is still a file: the directory
-    has not changed, or its key would have), or a zip's ``__main__.py``
-    (the archive has not changed either).  The spec is then built as the
-    finder builds it, and the zip's source is compiled once per run, not
-    twice (zipimporter compiles ``__main__`` just to name its file).
-    """
-
-    __slots__ = ("finder", "main")
-
-    def __init__(self, finder):
-        self.finder = finder
-        self.main = None
-
-    def main_spec(self, entry):
-        main = self.main
-        if main is not None:
-            origin, loader_path = main
-            finder = self.finder
-            if loader_path is None:  # a zip: the finder is the loader
-                return _file_spec("__main__", finder, origin)
-            if os.path.isfile(loader_path):  # as FileFinder checks it
-                return _file_spec("__main__", SourceFileLoader(
-                    "__main__", loader_path), origin)
-        spec = _main_spec(self.finder, entry)
-        self.main = _memo_of(spec, self.finder)
-        return spec
-
-
-def _file_spec(name, loader, origin):
-    """What ``spec_from_file_location`` makes of a module file."""
-    spec = ModuleSpec(name, loader, origin=origin)
-    spec.has_location = True
-    prefill_cached(spec)
-    return spec
-
-
-def _memo_of(spec, finder):
-    loader = spec.loader
-    if loader is finder:
-        zipimport = sys.modules.get("zipimport")
-        if (zipimport is not None and type(finder) is zipimport.zipimporter
-                and spec.origin.endswith(".py")):
-            return spec.origin, None
-    elif type(loader) is SourceFileLoader and not _CASE_INSENSITIVE:
-        return spec.origin, loader.path
-    return None
-
-
-def _cache_key(fspath, st):
-    key = (fspath, st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
-    if not os.path.isabs(fspath):
-        key += (os.getcwd(),)
-    return key
-
-
-def _cached_entry(key, make):
-    """The cached entry for *key*, made with ``make()`` -> finder if new;
-    ``None`` if no finder takes it."""
-    cached = _finder_cache.get(key)
-    if cached is None:
-        finder = make()
-        if finder is None:
-            return None
-        if len(_finder_cache) >= _FINDER_CACHE_SIZE:
-            _finder_cache.clear()
-            _zip_files.clear()
-        cached = _finder_cache[key] = _CachedEntry(finder)
-    return cached
-
-
-_default_hooks = []
-
-
-def _only_default_hooks():
-    """Are ``sys.path_hooks`` CPython's own two (zipimporter, FileFinder)?"""
-    global _default_hooks
-    hooks = sys.path_hooks
-    if hooks == _default_hooks:  # compares by identity first: cheap
-        return True
-    if all(_is_default_hook(hook) for hook in hooks):
-        _default_hooks = list(hooks)
-        return True
-    return False
-
-
 _POSIX_PATHS = os.sep == "/" and os.altsep is None
 
 
@@ -348,108 +154,107 @@ def _file_type(mode):
     return "special file"  # pragma: no cover - no other kinds on POSIX
 
 
-def _find_path(path_name, name="__main__", code_filename=None,
-               check_source=False, import_hooks=False, loaders=None,
-               cache=False):
-    """The :class:`PathTarget` for *path_name* (see the module docstring)."""
-    fspath = path_name if type(path_name) is str else os.fsdecode(path_name)
-    if "\0" in fspath:
-        raise BadPathError(
-            "path {!r} contains a NUL character: expected a file system "
-            "path".format(fspath), path=fspath)
-    custom = loader_for(fspath, loaders, os.path.isdir)  # never a directory
-    if custom is not None:
-        origin = os.path.abspath(fspath)
-        spec = ModuleSpec(name, custom(name, origin), origin=origin,
-                          loader_state=ScriptState("custom", path_name))
-        spec.has_location = True
-        return PathTarget("custom", spec)
-    target = _find_builtin(fspath, path_name, name, code_filename,
-                           check_source, cache)
-    if import_hooks:
-        from ._hooks import (main_spec_from_import_system,
-                             spec_from_import_system)
-        if target.entry is not None:
-            hooked = main_spec_from_import_system(target.entry)
-            if hooked is not None:
-                return PathTarget(target.kind, hooked, target.entry)
-        else:
-            hooked = spec_from_import_system(target.spec.origin)
-            if hooked is not None:
-                hooked._runpath_script = ScriptState("hook", path_name)
-                return PathTarget("hook", hooked)
-    return target
+
+# -- one builder per kind ----------------------------------------------------
+
+def _custom_target(fspath, path_name, name, loaders):
+    """A file whose suffix has a custom loader, else ``None``.  Custom
+    loaders take files only: a directory named ``conf.d`` never looks one
+    up (nor imports a plug-in for ``.d``)."""
+    if not may_have_loader(fspath, loaders) or os.path.isdir(fspath):
+        return None
+    custom = loader_for(fspath, loaders)
+    if custom is None:
+        return None
+    origin = os.path.abspath(fspath)
+    spec = ModuleSpec(name, custom(name, origin), origin=origin,
+                      loader_state=ScriptState("custom", path_name))
+    spec.has_location = True
+    return PathTarget("custom", spec)
 
 
-def _find_builtin(fspath, path_name, name, code_filename, check_source,
-                  cache=False):
-    """:func:`_find_path` with runpath_spec's own finders and loaders.
+def _hooked_target(target, path_name):
+    """The import system's spec for *target*'s file or entry, if any."""
+    from ._hooks import main_spec_from_import_system, spec_from_import_system
+    if target.entry is not None:
+        hooked = main_spec_from_import_system(target.entry)
+        return None if hooked is None else PathTarget(target.kind, hooked,
+                                                      target.entry)
+    hooked = spec_from_import_system(target.spec.origin)
+    if hooked is None:
+        return None
+    # The hook's spec keeps its own loader_state: what was asked for is
+    # recorded beside it, for the profiles (_profiles.script_state).
+    hooked._runpath_script = ScriptState("hook", path_name)
+    return PathTarget("hook", hooked)
 
-    One ``stat`` decides the kind (a device is refused before it is
-    opened), one open reads a file, once.
-    """
-    default_hooks = _only_default_hooks()
-    if not default_hooks:
-        # A custom path hook may accept any path: ask them all first.
-        finder = _entry_finder(fspath)
-        if finder is not None:
-            kind = "directory" if os.path.isdir(fspath) else "zip"
-            return PathTarget(kind, _main_spec(finder, fspath), fspath)
-    try:
-        st = os.stat(fspath)
-    except (FileNotFoundError, NotADirectoryError):
-        # Perhaps a path inside a zip file (app.zip/sub).
-        finder = _entry_finder(fspath, _zip_hooks())
-        if finder is not None:
-            return PathTarget("zip", _main_spec(finder, fspath), fspath)
-        raise
-    mode = st.st_mode
-    file_type = stat.S_IFMT(mode)
-    if file_type == stat.S_IFDIR:
-        if default_hooks:
-            cached = _cached_entry(_cache_key(fspath, st),
-                                   lambda: _entry_finder(fspath))
-            if cached is not None:
-                return PathTarget("directory", cached.main_spec(fspath),
-                                  fspath)
-            finder = None
-        else:
-            finder = _entry_finder(fspath)
-        if finder is None:
-            raise IsADirectoryError(
-                21, "is a directory, and no sys.path hook accepts it "
-                "(expected a file or a directory with a finder)", fspath)
-        return PathTarget("directory", _main_spec(finder, fspath), fspath)
-    if file_type == stat.S_IFREG:
-        if default_hooks and _zip_files and (
-                st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size) in _zip_files:
-            cached = _finder_cache.get(_cache_key(fspath, st))
-            if cached is not None:
-                return PathTarget("zip", cached.main_spec(fspath), fspath)
-        data, maybe_zip = _read_candidate(fspath, st.st_size)
-        if maybe_zip:
-            hooks = _zip_hooks()
-            if default_hooks:
-                cached = _cached_entry(_cache_key(fspath, st),
-                                       lambda: _entry_finder(fspath, hooks))
-                if cached is not None:
-                    _zip_files.add((st.st_dev, st.st_ino, st.st_mtime_ns,
-                                    st.st_size))
-                    return PathTarget("zip", cached.main_spec(fspath),
-                                      fspath)
-            else:
-                finder = _entry_finder(fspath, hooks)
-                if finder is not None:
-                    return PathTarget("zip", _main_spec(finder, fspath),
-                                      fspath)
-            if data is None:  # a large file that merely looked like a zip
-                data = _read_all(fspath)
-    elif file_type == stat.S_IFIFO:
-        data = _read_all(fspath)  # a pipe: never a zip, and read only once
+
+def _entry_target(fspath):
+    """A custom path hook may accept any path: when there are such hooks,
+    they are asked first, as the import system would."""
+    finder = entry_finder(fspath)
+    if finder is None:
+        return None
+    kind = "directory" if os.path.isdir(fspath) else "zip"
+    return PathTarget(kind, main_spec(finder, fspath), fspath)
+
+
+def _inside_zip_target(fspath):
+    """A path that does not exist may be one inside a zip (app.zip/sub)."""
+    finder = entry_finder(fspath, zip_hooks())
+    if finder is None:
+        return None
+    return PathTarget("zip", main_spec(finder, fspath), fspath)
+
+
+def _directory_target(fspath, st, default_hooks):
+    if default_hooks:
+        spec = ENTRIES.directory_spec(fspath, st)
     else:
+        finder = entry_finder(fspath)
+        spec = None if finder is None else main_spec(finder, fspath)
+    if spec is None:
+        raise IsADirectoryError(
+            21, "is a directory, and no sys.path hook accepts it "
+            "(expected a file or a directory with a finder)", fspath)
+    return PathTarget("directory", spec, fspath)
+
+
+def _zip_spec(fspath, st, default_hooks):
+    hooks = zip_hooks()
+    if default_hooks:
+        return ENTRIES.zip_spec(fspath, st, hooks)
+    finder = entry_finder(fspath, hooks)
+    return None if finder is None else main_spec(finder, fspath)
+
+
+def _read_target(fspath, st, default_hooks):
+    """``(data, zip_target)``: a regular file or FIFO's bytes, read once,
+    or the zip entry it turned out to be."""
+    file_type = stat.S_IFMT(st.st_mode)
+    if file_type == stat.S_IFIFO:
+        return _read_all(fspath), None  # a pipe: never a zip, read once
+    if file_type != stat.S_IFREG:
         raise NotRegularFileError(
             "{!r} is a {}: expected a regular file, a FIFO, a directory or "
-            "a zip file".format(fspath, _file_type(mode)), path=fspath)
+            "a zip file".format(fspath, _file_type(st.st_mode)), path=fspath)
+    if default_hooks and ENTRIES.zip_files:
+        spec = ENTRIES.known_zip_spec(fspath, st)
+        if spec is not None:
+            return None, PathTarget("zip", spec, fspath)
+    data, maybe_zip = _read_candidate(fspath, st.st_size)
+    if maybe_zip:
+        spec = _zip_spec(fspath, st, default_hooks)
+        if spec is not None:
+            return None, PathTarget("zip", spec, fspath)
+        if data is None:  # a large file that merely looked like a zip
+            data = _read_all(fspath)
+    return data, None
+
+
+def _file_target(data, fspath, path_name, name, code_filename, check_source,
+                 cache):
+    """A plain file's spec, with runpath_spec's own loader holding *data*."""
     if data.startswith(_LOCAL_HEADER):
         # Not source (control characters), and no zipimporter takes it.
         raise BadZipError(
@@ -458,20 +263,66 @@ def _find_builtin(fspath, path_name, name, code_filename, check_source,
     kind = _classify_file(data, fspath)
     origin = _absolute(fspath)
     display = fspath if code_filename is None else code_filename
-    state = ScriptState(kind, path_name)
     if kind == "bytecode":
         loader = BytecodeScriptLoader(name, origin, data, display,
                                       check_source=check_source)
-        spec = ModuleSpec(name, loader, origin=origin, loader_state=state)
-        spec.cached = origin
     else:
         loader = SourceScriptLoader(name, origin, data, display, cache=cache)
-        spec = ModuleSpec(name, loader, origin=origin, loader_state=state)
-        if cache:
-            from ._cache import cache_path
-            spec.cached = cache_path(origin)
+    spec = ModuleSpec(name, loader, origin=origin,
+                      loader_state=ScriptState(kind, path_name))
     spec.has_location = True
+    if kind == "bytecode":
+        spec.cached = origin  # a compiled file is its own cache
+    elif cache:
+        spec.cached = loader.cache_path()
     return PathTarget(kind, spec)
+
+
+def _builtin_target(fspath, path_name, name, code_filename, check_source,
+                    cache):
+    """:func:`find_path` with runpath_spec's own finders and loaders."""
+    default_hooks = only_default_hooks()
+    if not default_hooks:
+        target = _entry_target(fspath)
+        if target is not None:
+            return target
+    try:
+        st = os.stat(fspath)
+    except (FileNotFoundError, NotADirectoryError):
+        target = _inside_zip_target(fspath)
+        if target is None:
+            raise
+        return target
+    if stat.S_ISDIR(st.st_mode):
+        return _directory_target(fspath, st, default_hooks)
+    data, target = _read_target(fspath, st, default_hooks)
+    if target is not None:
+        return target
+    return _file_target(data, fspath, path_name, name, code_filename,
+                        check_source, cache)
+
+
+def find_path(path_name, name="__main__", code_filename=None,
+              check_source=False, import_hooks=False, loaders=None,
+              cache=False):
+    """The :class:`PathTarget` for *path_name* (see the module docstring).
+
+    Precedence: a custom loader for the file's suffix, then (with
+    *import_hooks*) what the import system gives, then runpath_spec's own.
+    """
+    fspath = path_name if type(path_name) is str else os.fsdecode(path_name)
+    if "\0" in fspath:
+        raise BadPathError(
+            "path {!r} contains a NUL character: expected a file system "
+            "path".format(fspath), path=fspath)
+    target = _custom_target(fspath, path_name, name, loaders)
+    if target is not None:
+        return target
+    target = _builtin_target(fspath, path_name, name, code_filename,
+                             check_source, cache)
+    if import_hooks:
+        return _hooked_target(target, path_name) or target
+    return target
 
 
 def spec_from_path(path, name="__main__", *, check_source=False,
@@ -511,127 +362,7 @@ def spec_from_path(path, name="__main__", *, check_source=False,
     :class:`~runpath_spec.MainNotFoundError` for an entry without
     ``__main__``.
     """
-    return _find_path(path, name, check_source=check_source,
-                      import_hooks=import_hooks, loaders=loaders,
-                      cache=cache).spec
-
-
-# -- module names ------------------------------------------------------------
-
-def _error(error, msg, name=None, path=None):
-    if isinstance(error, type) and issubclass(error, ImportError):
-        return error(msg, name=name, path=path)
-    return error(msg)
-
-
-def _no_code_reason(spec):
-    import _imp
-    from importlib.machinery import (BuiltinImporter, ExtensionFileLoader,
-                                     FrozenImporter)
-    loader = spec.loader
-    if loader is BuiltinImporter or isinstance(loader, BuiltinImporter):
-        return "it is a built-in module, compiled into the interpreter"
-    if isinstance(loader, ExtensionFileLoader):
-        return "it is an extension module ({!r}), not Python code".format(
-            spec.origin)
-    if loader is FrozenImporter or isinstance(loader, FrozenImporter):
-        return "it is a frozen module without code"  # pragma: no cover
-    del _imp
-    return "its loader {!r} returned None from get_code()".format(loader)
-
-
-_util = None
-
-
-def module_details(mod_name, error=ImportError):
-    """runpy's ``_get_module_details``: ``(name, spec, code)`` for *mod_name*.
-
-    The rules and messages are runpy's; where runpy's message leaves out
-    the cause, the cause is appended.  *error* is the class raised for a
-    target that cannot run (``ImportError``, or runpy's ``_Error``).
-    """
-    if not isinstance(mod_name, str):
-        raise TypeError("module name must be str, not {}".format(
-            type(mod_name).__name__))
-    if mod_name.startswith("."):
-        raise _error(error, "Relative module names not supported: got {!r}, "
-                     "expected an absolute module name".format(mod_name),
-                     name=mod_name)
-    pkg_name, _, _ = mod_name.rpartition(".")
-    if pkg_name:
-        # Import the parent first, so that its own errors are not mistaken
-        # for the module's absence.
-        try:
-            __import__(pkg_name)
-        except ImportError as e:
-            # A missing parent is reported by find_spec() below; any other
-            # ImportError is the parent's own failure, raised as it is.
-            if e.name is None or (e.name != pkg_name and
-                                  not pkg_name.startswith(e.name + ".")):
-                raise
-        existing = sys.modules.get(mod_name)
-        if existing is not None and not hasattr(existing, "__path__"):
-            from warnings import warn
-            msg = "{mod_name!r} found in sys.modules after import of " \
-                "package {pkg_name!r}, but prior to execution of " \
-                "{mod_name!r}; this may result in unpredictable " \
-                "behaviour".format(mod_name=mod_name, pkg_name=pkg_name)
-            warn(RuntimeWarning(msg))
-    global _util
-    if _util is None:  # importlib.util is costly to import: on first use
-        import importlib.util as _util
-    try:
-        # Looked up on each call, as runpy does, so that a patch applies.
-        spec = _util.find_spec(mod_name)
-    except (ImportError, AttributeError, TypeError, ValueError) as ex:
-        msg = "Error while finding module specification for {!r} ({}: {})"
-        if mod_name.endswith(".py"):
-            msg += (f". Try using '{mod_name[:-3]}' instead of "
-                    f"'{mod_name}' as the module name.")
-        raise _error(error, msg.format(mod_name, type(ex).__name__, ex),
-                     name=mod_name) from ex
-    if spec is None:
-        raise _error(error, "No module named %s" % mod_name, name=mod_name)
-    prefill_cached(spec)
-    if spec.submodule_search_locations is not None:
-        if mod_name == "__main__" or mod_name.endswith(".__main__"):
-            raise _error(error, "Cannot use package as __main__ module",
-                         name=mod_name, path=spec.origin)
-        try:
-            pkg_main_name = mod_name + ".__main__"
-            return module_details(pkg_main_name, error)
-        except error as e:
-            if mod_name not in sys.modules:
-                raise  # No module loaded; being a package is irrelevant
-            what = ("a namespace package" if spec.origin is None
-                    else "a package")
-            raise _error(error, ("%s; %r is %s and cannot " +
-                                 "be directly executed") % (e, mod_name, what),
-                         name=mod_name, path=spec.origin)
-    loader = spec.loader
-    if loader is None:
-        raise _error(error, "%r is a namespace package and cannot be executed"
-                     % mod_name, name=mod_name)
-    try:
-        code = code_for_spec(spec, mod_name)
-    except PycError as e:
-        raise e if isinstance(e, error) else _error(error, format(e)) from e
-    except ImportError as e:
-        raise _error(error, format(e), name=mod_name,
-                     path=spec.origin) from e
-    if code is None:
-        raise _error(error, "No code object available for %s: %s" % (
-            mod_name, _no_code_reason(spec)), name=mod_name, path=spec.origin)
-    return mod_name, spec, code
-
-
-def spec_from_module(mod_name):
-    """The spec ``run_module(mod_name)`` (or ``python -m``) would execute.
-
-    runpy's rules: parent packages are imported first; a package runs its
-    ``__main__`` submodule; relative names and namespace packages are
-    refused; a :class:`RuntimeWarning` says when the module is already in
-    ``sys.modules``.  Errors are :class:`~runpath_spec.RunpathError`
-    (an :class:`ImportError`) with ``name`` and ``path`` set.
-    """
-    return module_details(mod_name, RunpathError)[1]
+    return find_path(path, name,
+                     code_filename=SPEC.script_filename(path),
+                     check_source=check_source, import_hooks=import_hooks,
+                     loaders=loaders, cache=cache).spec

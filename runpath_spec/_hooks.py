@@ -36,6 +36,20 @@ def _ask_meta_path(fullname, path):
     return None
 
 
+def _caller_stacklevel():
+    """The ``stacklevel`` that makes a warning point at the first frame
+    outside runpath_spec: the caller's line, from every public entry point
+    (however many of the package's frames lie between)."""
+    frame = sys._getframe(2)  # the caller of warnings.warn's caller
+    level = 2
+    package = __name__.rpartition(".")[0] + "."
+    while frame is not None and frame.f_globals.get(
+            "__name__", "").startswith(package):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
 def spec_from_import_system(origin):
     """The import system's spec for the file *origin*, or ``None`` (warned)."""
     directory, filename = os.path.split(origin)
@@ -50,7 +64,8 @@ def spec_from_import_system(origin):
                   spec.name, spec.origin))
     warnings.warn(ImportHookWarning(
         "import hooks not applied to {!r}: {}; running it with "
-        "runpath_spec's own loader".format(origin, reason)), stacklevel=4)
+        "runpath_spec's own loader".format(origin, reason)),
+        stacklevel=_caller_stacklevel())
     return None
 
 

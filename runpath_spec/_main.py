@@ -1,6 +1,6 @@
 """``run_main``: what ``python TARGET ARGS`` does, in the running process.
 
-python's start-up, for the record (CPython 3.8-3.13, read off each):
+python's start-up, for the record (CPython 3.8-3.15, read off each):
 
 ============  =====================================  ===========================
 target        ``sys.path[0]``                        ``__file__``
@@ -23,9 +23,11 @@ import os
 import sys
 
 from . import _sysstate
-from ._executor import check_profile, execute, python_file
-from ._finders import _find_path, module_details
+from ._executor import execute
+from ._finders import find_path
 from ._loaders import code_for_spec
+from ._modules import module_details
+from ._profiles import get_profile
 from .errors import RunpathError
 
 __all__ = ["run_main", "MainTarget", "python_path0"]
@@ -84,8 +86,9 @@ class MainTarget:
     def __init__(self, target, argv=None, *, module=False, profile="python",
                  check_source=False, import_hooks=False, loaders=None,
                  cache=False):
-        check_profile(profile)
-        self.profile = profile
+        self._profile = chosen = get_profile(profile)
+        #: The profile's name: "runpy", "python" or "spec".
+        self.profile = chosen.name
         self.args = [] if argv is None else [
             os.fsdecode(a) if isinstance(a, bytes) else a for a in argv]
         self.replace = _startup_added_path0()
@@ -98,12 +101,12 @@ class MainTarget:
             self.path0 = python_path0("module")
             return
         given = os.fsdecode(target)
-        # runpy shows the path as given; python its own absolute form.
-        path = given if profile == "runpy" else python_file(given)
-        found = _find_path(path, "__main__", code_filename=path,
-                           check_source=check_source,
-                           import_hooks=import_hooks, loaders=loaders,
-                           cache=cache)
+        path = chosen.main_path(given)
+        found = find_path(path, "__main__",
+                          code_filename=chosen.script_filename(given),
+                          check_source=check_source,
+                          import_hooks=import_hooks, loaders=loaders,
+                          cache=cache)
         self.kind, self.spec = found.kind, found.spec
         self.argv0 = given
         self.path0 = python_path0(found.kind, found.entry or path)
@@ -120,7 +123,7 @@ class MainTarget:
         with _sysstate.argv(self.argv), \
                 _sysstate.Path0(self.path0, self.replace), _MainModule(main):
             return execute(self.spec, self.code, run_name="__main__",
-                           profile=self.profile, module=main, register=False)
+                           profile=self._profile, module=main, register=False)
 
 
 def run_main(target, argv=None, *, module=False, profile="python",

@@ -17,6 +17,7 @@ import os
 import _thread
 
 __all__ = ["register_loader", "unregister_loader", "loader_for",
+           "may_have_loader",
            "ENTRY_POINT_GROUP"]
 
 ENTRY_POINT_GROUP = "runpath_spec.loaders"
@@ -122,33 +123,42 @@ def _from_entry_point(suffix):
         return _loaded.setdefault(suffix, cls)
 
 
-def loader_for(path, loaders=None, isdir=None):
-    """The custom loader class for *path*, or ``None`` for runpath_spec's own.
+def _needs_no_lookup(path):
+    """The hot path: a .py, .pyc or suffixless file (while nothing is
+    registered) is runpath_spec's own, without any lookup."""
+    if path.endswith(_OWN_SUFFIX_TUPLE):
+        return True
+    dot = path.rfind(".")
+    return dot < 0 or path.rfind(_SEP) > dot or path[dot:] in _OWN_SUFFIXES
 
-    Custom loaders never apply to a directory: given *isdir*
-    (``os.path.isdir``), a directory (``conf.d``, ``release-1.2``) is
-    answered ``None`` before any loader is looked up or a plug-in
-    imported; runpath_spec's own suffixes never need the check.
-    """
-    if not loaders and not _registered:
-        # The hot path: a .py, .pyc or suffixless file needs no lookup.
-        if path.endswith(_OWN_SUFFIX_TUPLE):
-            return None
-        dot = path.rfind(".")
-        if dot < 0 or path.rfind(_SEP) > dot:
-            return None
-        if path[dot:] in _OWN_SUFFIXES:
-            return None
-    if isdir is not None and isdir(path):
-        return None
-    name = os.path.basename(path)
+
+def _registered_for(name, loaders):
+    """A per-call loader (first match), else the registered one (longest
+    suffix), else ``None``."""
     for loader_class, suffixes in loaders or ():
         if any(name.endswith(s) for s in _check_suffixes(suffixes)):
             return loader_class
-    if _registered:
-        matches = [s for s in _registered if name.endswith(s)]
-        if matches:
-            return _registered[max(matches, key=len)]
+    matches = [s for s in _registered if name.endswith(s)]
+    return _registered[max(matches, key=len)] if matches else None
+
+
+def may_have_loader(path, loaders=None):
+    """Could :func:`loader_for` find a custom loader for *path*?  ``False``
+    answers without any lookup (a .py, .pyc or suffixless file while
+    nothing is registered): the hot path."""
+    if loaders or _registered or not path.endswith(_OWN_SUFFIX_TUPLE):
+        return True if loaders or _registered else not _needs_no_lookup(path)
+    return False
+
+
+def loader_for(path, loaders=None):
+    """The custom loader class for *path*, or ``None`` for runpath_spec's own."""
+    if not loaders and not _registered and _needs_no_lookup(path):
+        return None
+    name = os.path.basename(path)
+    found = _registered_for(name, loaders)
+    if found is not None:
+        return found
     suffix = os.path.splitext(name)[1]
     if suffix in _OWN_SUFFIXES:
         return None

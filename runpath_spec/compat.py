@@ -28,10 +28,12 @@ import sys
 import threading
 
 from . import _sysstate
-from ._executor import runpy_attrs
-from ._loaders import code_for_spec
-from ._finders import (_entry_finder, _find_path, _main_spec,
-                       module_details as _module_details, no_main)
+from ._entries import entry_finder as _entry_finder, main_spec as _main_spec
+from ._entries import no_main as _no_main
+from ._finders import find_path as _find_path
+from ._loaders import code_for_spec as _code_for_spec
+from ._modules import module_details as _module_details
+from ._profiles import runpy_attrs as _runpy_attrs
 
 if sys.version_info < (3, 11):
     import types  # noqa: F401 - runpy imported it before 3.11
@@ -94,7 +96,7 @@ def _run_code(code, run_globals, init_globals=None,
         run_globals.update(init_globals)
     if mod_spec is not None and pkg_name is None:
         pkg_name = mod_spec.parent
-    run_globals.update(runpy_attrs(mod_name, mod_spec, pkg_name, script_name))
+    run_globals.update(_runpy_attrs(mod_name, mod_spec, pkg_name, script_name))
     sys.audit("runpath_spec.run",
               script_name if mod_spec is None else mod_spec.origin, mod_name)
     exec(code, run_globals)
@@ -189,11 +191,11 @@ def _main_details_in(entry, error, finder=None):
         finder = _entry_finder(entry)
     try:
         if finder is None:
-            raise no_main(entry)
+            raise _no_main(entry)
         spec = _main_spec(finder, entry)
-        code = code_for_spec(spec)
+        code = _code_for_spec(spec)
         if code is None:
-            raise no_main(entry, "its loader gives no code", spec.origin)
+            raise _no_main(entry, "its loader gives no code", spec.origin)
     except ImportError as exc:
         if isinstance(exc, error):
             raise
@@ -210,7 +212,12 @@ def _get_main_module_details(error=ImportError):
     return _main_details_in(sys.path[0], error)
 
 
-if sys.version_info >= (3, 12, 6):
+if sys.version_info >= (3, 15):
+    def _get_code_from_file(fname, module):
+        # Check for a compiled file first; *module* is the name compile()
+        # attributes warnings to.
+        return _code_for_file(fname, module)
+elif sys.version_info >= (3, 12, 6):
     def _get_code_from_file(fname):
         # Check for a compiled file first
         return _code_for_file(fname)
@@ -260,7 +267,10 @@ def run_path(path_name, init_globals=None, run_name=None):
         # Not a valid sys.path entry, so run the code directly
         _handoff.target = (path_name, found)
         try:
-            if sys.version_info >= (3, 12, 6):
+            if sys.version_info >= (3, 15):
+                code = _get_code_from_file(path_name, run_name)
+                fname = path_name
+            elif sys.version_info >= (3, 12, 6):
                 code = _get_code_from_file(path_name)
                 fname = path_name
             else:

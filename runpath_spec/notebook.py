@@ -79,9 +79,8 @@ def _cell_text(cell, number, path):
         "of strings, got {}".format(path, number, found), path=path)
 
 
-def _code_cells(data, path):
-    """``(cells, base, set_aside)``: *cells* lists ``(number, lines)`` per
-    code cell, IPython-only lines blanked; see :func:`notebook_source`."""
+def _load(data, path):
+    """The notebook's JSON object, checked to be nbformat 4."""
     try:
         nb = json.loads(data.decode("utf-8") if isinstance(data, bytes)
                         else data)
@@ -101,8 +100,14 @@ def _code_cells(data, path):
     if nb.get("nbformat") != 4:
         raise RunpathError("notebook {!r}: expected nbformat 4, got {!r}"
                            .format(path, nb.get("nbformat")), path=path)
+    return nb
+
+
+def _code_cells(data, path):
+    """``(cells, base, set_aside)``: *cells* lists ``(number, lines)`` per
+    code cell, IPython-only lines blanked; see :func:`notebook_source`."""
     cells = []
-    for number, cell in enumerate(nb["cells"], 1):
+    for number, cell in enumerate(_load(data, path)["cells"], 1):
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             text = _cell_text(cell, number, path)
             cells.append((number, text.lstrip().startswith("%%"),
@@ -210,7 +215,7 @@ def _warn_again(caught, path):
 class NotebookLoader(SourceFileLoader):
     """Compile a notebook's code cells into one module's code object."""
 
-    def source_to_code(self, data, path, *, _optimize=-1):
+    def source_to_code(self, data, path, fullname=None, *, _optimize=-1):
         cells, base, set_aside = _code_cells(data, path)
         # Tracebacks read source lines through linecache: give it the
         # cells as written (an entry without mtime is never invalidated);

@@ -15,13 +15,12 @@ source) and either returns or raises one of :mod:`runpath_spec.errors`'
 ``path`` -- the shape of importlib's ``_classify_pyc`` family.
 """
 
-import _imp
+from __future__ import annotations
+
 import marshal
 import sys
-from dataclasses import dataclass
-from importlib.util import MAGIC_NUMBER, source_hash as _source_hash
-from typing import Optional, Union
 
+from ._cpython import MAGIC_NUMBER, check_hash_based_pycs
 from .errors import (BadFlagsError, BadMagicError, PycError, StalePycError,
                      TruncatedPycError)
 
@@ -52,7 +51,11 @@ RESERVED_FLAGS = 0xFFFFFFFF & ~(FLAG_HASH_BASED | FLAG_CHECK_SOURCE)
 
 #: The magic numbers each CPython 3.x release line wrote, alpha to final, as
 #: inclusive ranges: the comment table in Lib/importlib/_bootstrap_external.py
-#: (to 3.13) and Include/internal/pycore_magic_number.h (3.14 on).
+#: (to 3.13) and Include/internal/pycore_magic_number.h (3.14 on).  A release
+#: line's number is frozen at its first release candidate: 3.14 writes 3627
+#: and 3.15 writes 3666 (3.15.2 read off the interpreter; the numbers between
+#: 3657 and 3666 were 3.15's betas).  tests/test_pyc.py checks the table
+#: against every interpreter on the machine, so a new one cannot slip by.
 _MAGIC_HISTORY = (
     ("3.0", ((3000, 3000), (3010, 3010), (3020, 3020), (3030, 3030),
              (3040, 3040), (3050, 3050), (3060, 3061), (3071, 3071),
@@ -74,7 +77,7 @@ _MAGIC_HISTORY = (
     ("3.12", ((3500, 3531),)),
     ("3.13", ((3550, 3571),)),
     ("3.14", ((3600, 3627),)),
-    ("3.15", ((3650, 3657),)),
+    ("3.15", ((3650, 3666),)),
 )
 
 _KINDS = {
@@ -84,29 +87,56 @@ _KINDS = {
 }
 
 
-@dataclass(frozen=True)
 class PycHeader:
-    """The decoded 16-byte header of a CPython 3.7+ ``.pyc`` file."""
+    """The decoded 16-byte header of a CPython 3.7+ ``.pyc`` file.
 
-    magic: bytes
-    flags: int
-    kind: str
-    mtime: Optional[int] = None
-    source_size: Optional[int] = None
-    source_hash: Optional[bytes] = None
+    Immutable, compared and hashed by value.  (A plain class, not a
+    dataclass: this module is imported on every bytecode run, and
+    ``dataclasses`` costs more to import than the run itself.)
+    """
+
+    __slots__ = ("magic", "flags", "kind", "mtime", "source_size",
+                 "source_hash")
+
+    def __init__(self, magic: bytes, flags: int, kind: str,
+                 mtime: int | None = None, source_size: int | None = None,
+                 source_hash: bytes | None = None) -> None:
+        for field, value in zip(self.__slots__, (magic, flags, kind, mtime,
+                                                 source_size, source_hash)):
+            object.__setattr__(self, field, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("PycHeader is immutable: cannot set {!r}"
+                             .format(name))
+
+    def _fields(self) -> tuple:
+        return tuple(getattr(self, field) for field in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not PycHeader:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return "PycHeader({})".format(", ".join(
+            "{}={!r}".format(field, getattr(self, field))
+            for field in self.__slots__))
 
     @property
-    def magic_int(self) -> Optional[int]:
+    def magic_int(self) -> int | None:
         """The release number inside the magic, or ``None`` if it is not one."""
         return magic_to_int(self.magic)
 
     @property
-    def python_version(self) -> Optional[str]:
+    def python_version(self) -> str | None:
         """The CPython ``X.Y`` that writes this magic number, if any."""
         return python_version_for_magic(self.magic)
 
 
-def magic_to_int(magic: Union[bytes, int]) -> Optional[int]:
+def magic_to_int(magic: bytes | int) -> int | None:
     """The 16-bit release number of a 4-byte magic, or ``None`` if malformed."""
     if isinstance(magic, int):
         return magic if 0 <= magic <= 0xFFFF else None
@@ -116,7 +146,7 @@ def magic_to_int(magic: Union[bytes, int]) -> Optional[int]:
     return int.from_bytes(magic[:2], "little")
 
 
-def python_version_for_magic(magic: Union[bytes, int]) -> Optional[str]:
+def python_version_for_magic(magic: bytes | int) -> str | None:
     """The CPython ``X.Y`` whose compiler writes *magic* (bytes or int).
 
     ``None`` for a number that no CPython 3 release line ever used.
@@ -148,8 +178,36 @@ def _describe_magic(magic: bytes) -> str:
     return "was compiled by Python {} (magic {})".format(version, number)
 
 
-def read_header(data: bytes, *, name: Optional[str] = None,
-                path: Optional[str] = None) -> PycHeader:
+def truncated_error(where: str | None, size: int, *, name: str | None = None,
+                    path: str | None = None) -> TruncatedPycError:
+    """The error for a file too short to hold a pyc header."""
+    return TruncatedPycError(
+        "{!r} is truncated: expected a {}-byte pyc header, got {} bytes"
+        .format(where, HEADER_SIZE, size), name=name, path=path)
+
+
+def timestamp_header(mtime: float, source_size: int) -> bytes:
+    """This interpreter's header for a timestamp pyc of a source with
+    *mtime* and *source_size* (both taken modulo 2**32, as importlib does)."""
+    return (MAGIC_NUMBER + (0).to_bytes(4, "little")
+            + (int(mtime) & 0xFFFFFFFF).to_bytes(4, "little")
+            + (source_size & 0xFFFFFFFF).to_bytes(4, "little"))
+
+
+def hash_header(source_hash: bytes, checked: bool = True) -> bytes:
+    """This interpreter's header for a hash-based pyc (PEP 552)."""
+    flags = FLAG_HASH_BASED | (FLAG_CHECK_SOURCE if checked else 0)
+    return MAGIC_NUMBER + flags.to_bytes(4, "little") + source_hash
+
+
+def timestamp_matches(data: bytes, mtime: float, source_size: int) -> bool:
+    """Is *data* this interpreter's timestamp pyc for a source with *mtime*
+    and *source_size*?  The quick check, before anything is unmarshalled."""
+    return data[:HEADER_SIZE] == timestamp_header(mtime, source_size)
+
+
+def read_header(data: bytes, *, name: str | None = None,
+                path: str | None = None) -> PycHeader:
     """Parse the first 16 bytes of *data* as a PEP 552 header.
 
     The magic number is decoded, not judged (see :func:`classify_pyc`), so a
@@ -157,11 +215,10 @@ def read_header(data: bytes, *, name: Optional[str] = None,
     :class:`TruncatedPycError` when *data* is shorter than 16 bytes and
     :class:`BadFlagsError` when a reserved flag bit is set.
     """
-    where = path if path is not None else name
     if len(data) < HEADER_SIZE:
-        raise TruncatedPycError(
-            "{!r} is truncated: expected a 16-byte pyc header, got {} bytes"
-            .format(where, len(data)), name=name, path=path)
+        raise truncated_error(path if path is not None else name, len(data),
+                              name=name, path=path)
+    where = path if path is not None else name
     magic = bytes(data[:4])
     flags = int.from_bytes(data[4:8], "little")
     if flags & RESERVED_FLAGS:
@@ -182,8 +239,8 @@ def read_header(data: bytes, *, name: Optional[str] = None,
                      int.from_bytes(data[12:16], "little"), None)
 
 
-def classify_pyc(data: bytes, *, name: Optional[str] = None,
-                 path: Optional[str] = None) -> PycHeader:
+def classify_pyc(data: bytes, *, name: str | None = None,
+                 path: str | None = None) -> PycHeader:
     """:func:`read_header`, after checking the magic is this interpreter's.
 
     Raises :class:`BadMagicError` naming the release that wrote the file.
@@ -194,15 +251,13 @@ def classify_pyc(data: bytes, *, name: Optional[str] = None,
             where, _describe_magic(bytes(data[:4])), _running()),
             name=name, path=path)
     if len(data) < 4:
-        raise TruncatedPycError(
-            "{!r} is truncated: expected a 16-byte pyc header, got {} bytes"
-            .format(where, len(data)), name=name, path=path)
+        raise truncated_error(where, len(data), name=name, path=path)
     return read_header(data, name=name, path=path)
 
 
 def validate_timestamp(header: PycHeader, source_mtime: float,
-                       source_size: int, *, name: Optional[str] = None,
-                       path: Optional[str] = None) -> None:
+                       source_size: int, *, name: str | None = None,
+                       path: str | None = None) -> None:
     """Raise :class:`StalePycError` if a timestamp pyc no longer matches.
 
     *source_mtime* and *source_size* are the source's ``st_mtime`` and
@@ -225,14 +280,15 @@ def validate_timestamp(header: PycHeader, source_mtime: float,
 
 
 def validate_hash(header: PycHeader, source_bytes: bytes, *,
-                  name: Optional[str] = None,
-                  path: Optional[str] = None) -> None:
+                  name: str | None = None,
+                  path: str | None = None) -> None:
     """Raise :class:`StalePycError` if a hash-based pyc's hash is not the source's."""
     where = path if path is not None else name
     if header.source_hash is None:
         raise ValueError("expected a hash-based pyc header, got a {} one"
                          .format(header.kind))
-    actual = _source_hash(source_bytes)
+    from importlib.util import source_hash  # costly: only when checking
+    actual = source_hash(source_bytes)
     if header.source_hash != actual:
         raise StalePycError(
             "{!r} is stale: its source hash is {}, the source now hashes to {}"
@@ -240,7 +296,7 @@ def validate_hash(header: PycHeader, source_bytes: bytes, *,
             name=name, path=path)
 
 
-def hash_check_wanted(header: PycHeader, mode: Optional[str] = None) -> bool:
+def hash_check_wanted(header: PycHeader, mode: str | None = None) -> bool:
     """Whether the import system would check this hash-based pyc's source.
 
     *mode* is ``--check-hash-based-pycs``: ``"default"`` checks only
@@ -248,14 +304,14 @@ def hash_check_wanted(header: PycHeader, mode: Optional[str] = None) -> bool:
     ``None`` means the running interpreter's setting.
     """
     if mode is None:
-        mode = _imp.check_hash_based_pycs
+        mode = check_hash_based_pycs()
     if header.kind == "timestamp" or mode == "never":
         return False
     return mode == "always" or header.kind == "checked-hash"
 
 
-def code_from_pyc(data: bytes, *, name: Optional[str] = None,
-                  path: Optional[str] = None):
+def code_from_pyc(data: bytes, *, name: str | None = None,
+                  path: str | None = None):
     """Validate *data* as this interpreter's bytecode and return its code object.
 
     Every defect is a :class:`~runpath_spec.errors.PycError` naming *path*:

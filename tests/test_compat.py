@@ -67,7 +67,9 @@ def test_temp_module_and_argv0_restore(monkeypatch):
 def test_get_code_from_file_signature_of_this_version(tmp_path):
     script = tmp_path / "s.py"
     script.write_text("x = 1\n")
-    if sys.version_info >= (3, 12, 6):
+    if sys.version_info >= (3, 15):
+        code = compat._get_code_from_file(str(script), "mod_name")
+    elif sys.version_info >= (3, 12, 6):
         code = compat._get_code_from_file(str(script))
     else:
         code, fname = compat._get_code_from_file("<run_path>", str(script))
@@ -79,7 +81,10 @@ def test_patching_get_code_from_file_takes_effect(tmp_path, monkeypatch):
     """What Hy does to runpy: swap _get_code_from_file for its own reader."""
     script = tmp_path / "s.hy"
     script.write_text("this is not python")
-    if sys.version_info >= (3, 12, 6):
+    if sys.version_info >= (3, 15):
+        def patched(fname, module):
+            return compile("via_patch = True", fname, "exec", module=module)
+    elif sys.version_info >= (3, 12, 6):
         def patched(fname):
             return compile("via_patch = True", fname, "exec")
     else:

@@ -7,6 +7,7 @@ while it ran (``sys.argv[0]``, ``sys.path[0]``, its registration in
 the running interpreter's runpy gives.
 """
 
+import importlib
 import os
 import pathlib
 import runpy
@@ -189,6 +190,73 @@ def test_bad_modules_raise_like_runpy(case, module_tree):
             mine[1], ModuleNotFoundError) and "pkgerr" not in case:
         # Our own errors name their target.
         assert mine[1].name is not None
+    if getattr(theirs[1], "name", None) is not None:
+        # runpy 3.14+ names the module on its errors: the same name.
+        assert mine[1].name == theirs[1].name
+
+
+WARNING_TARGETS = {
+    "script": lambda tmp, body: make_path_target("script", tmp, body),
+    "directory": lambda tmp, body: make_path_target("directory", tmp, body),
+    "zip": lambda tmp, body: make_path_target("zip", tmp, body),
+}
+
+
+@pytest.mark.parametrize("filter_module", ["compiled_as", "other"])
+@pytest.mark.parametrize("kind", sorted(WARNING_TARGETS))
+@pytest.mark.parametrize("api", ["run_path", "compat.run_path"])
+def test_syntax_warning_filters_by_module_like_runpy(api, kind, filter_module,
+                                                     tmp_path, monkeypatch):
+    """3.15 compiles with compile(..., module=NAME): a script as the run
+    name, an entry's ``__main__`` as ``__main__``.  A filter for that module
+    turns the target's SyntaxWarning into an error; before 3.15 (and for
+    another module) it does not.  Whatever the version, as runpy."""
+    import warnings
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    target = WARNING_TARGETS[kind](tmp_path, "x = 1 is 1\nran = True\n")
+    ours = runpath_spec.run_path if api == "run_path" else compat.run_path
+    compiled_as = "rps_warned" if kind == "script" else "__main__"
+    module = compiled_as if filter_module == "compiled_as" else "elsewhere"
+    results = []
+    for func in (runpy.run_path, ours):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            warnings.filterwarnings("error", category=SyntaxWarning,
+                                    module=module)
+            try:
+                results.append(("ok", func(target, run_name="rps_warned")
+                                ["ran"]))
+            except SyntaxError as exc:
+                results.append(("error", type(exc), exc.msg))
+    assert results[0] == results[1]
+    raised = sys.version_info >= (3, 15) and filter_module == "compiled_as"
+    assert (results[0][0] == "error") is raised
+
+
+@pytest.mark.parametrize("api", ["run_module", "compat.run_module"])
+def test_run_module_syntax_warning_filters_by_module_like_runpy(
+        api, module_tree, monkeypatch):
+    import warnings
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    root = sys.path[0]
+    name = module_tree + ".warned"
+    with open(os.path.join(root, module_tree, "warned.py"), "w") as f:
+        f.write("x = 1 is 1\nran = True\n")
+    importlib.invalidate_caches()
+    ours = runpath_spec.run_module if api == "run_module" else \
+        compat.run_module
+    results = []
+    for func in (runpy.run_module, ours):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            warnings.filterwarnings("error", category=SyntaxWarning,
+                                    module=name)
+            try:
+                results.append(("ok", func(name)["ran"]))
+            except SyntaxError as exc:
+                results.append(("error", type(exc), exc.msg))
+    assert results[0] == results[1]
+    assert (results[0][0] == "error") is (sys.version_info >= (3, 15))
 
 
 def test_warning_when_module_already_imported(module_tree):

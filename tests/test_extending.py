@@ -28,10 +28,11 @@ USED = []
 class RewritingLoader(importlib.machinery.SourceFileLoader):
     """A source-transforming loader, as assertion rewriters and Hy have."""
 
-    def source_to_code(self, data, path, *, _optimize=-1):
+    def source_to_code(self, data, path, *args, **kwargs):
+        # *args, **kwargs: 3.15 passes the module name too.
         USED.append(path)
         return super().source_to_code(
-            data.replace(b"ORIGINAL", b"REWRITTEN"), path)
+            data.replace(b"ORIGINAL", b"REWRITTEN"), path, *args, **kwargs)
 
 
 class RecordingSourcelessLoader(importlib.machinery.SourcelessFileLoader):
@@ -183,9 +184,10 @@ def test_run_main_and_cli_import_hooks(tmp_path):
     (hook_dir / "sitecustomize.py").write_text(textwrap.dedent('''
         import importlib.machinery, sys
         class L(importlib.machinery.SourceFileLoader):
-            def source_to_code(self, data, path, *, _optimize=-1):
+            def source_to_code(self, data, path, *args, **kwargs):
                 return super().source_to_code(
-                    data.replace(b"ORIGINAL", b"REWRITTEN"), path)
+                    data.replace(b"ORIGINAL", b"REWRITTEN"), path, *args,
+                    **kwargs)
         sys.path_hooks.insert(0, importlib.machinery.FileFinder.path_hook(
             (L, [".py"])))
         sys.path_importer_cache.clear()
@@ -277,7 +279,7 @@ def test_entry_point_plugin_in_a_scratch_venv(tmp_path):
         "tinyplug.py": textwrap.dedent('''
             import importlib.machinery
             class TinyLoader(importlib.machinery.SourceFileLoader):
-                def source_to_code(self, data, path, *, _optimize=-1):
+                def source_to_code(self, data, path, *args, **kwargs):
                     return compile("print('tiny says', %r)" % data.decode()
                                    .strip(), path, "exec")
         '''),
@@ -643,3 +645,24 @@ def test_notebook_through_the_entry_point_and_cli(tmp_path):
     assert "NotebookMagicWarning" in out.stderr and "%load_ext" in out.stderr
     assert 'line 3002, in f\n    raise RuntimeError(\'third cell\')' in \
         out.stderr
+
+
+_ENTRY_POINTS = {
+    "run_path": lambda t: runpath_spec.run_path(t, import_hooks=True),
+    "spec_from_path": lambda t: runpath_spec.spec_from_path(
+        t, import_hooks=True),
+    "run_main": lambda t: runpath_spec.run_main(t, import_hooks=True),
+    "MainTarget": lambda t: runpath_spec.MainTarget(t, import_hooks=True),
+}
+
+
+@pytest.mark.parametrize("entry", sorted(_ENTRY_POINTS))
+def test_import_hook_warning_points_at_the_callers_line(entry, tmp_path):
+    """Issue #13: from every public entry point, the warning's location is
+    the line that called runpath_spec, never a line inside it."""
+    target = make_path_target("suffixless", tmp_path, BODY)
+    call = _ENTRY_POINTS[entry]
+    with pytest.warns(ImportHookWarning) as record:
+        call(target)  # the lambda's line, in this file
+    assert record[0].filename == __file__
+    assert record[0].lineno == call.__code__.co_firstlineno

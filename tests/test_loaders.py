@@ -17,7 +17,7 @@ from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from runpath_spec import _loaders
+from runpath_spec import _files, _loaders
 from runpath_spec._loaders import code_for_spec, prefill_cached, source_file_code
 
 from conftest import compile_pyc
@@ -140,16 +140,88 @@ def test_generated_pyc_states_match_get_code(state, n, dont_write,
     assert got == expected
 
 
+def _calls_to_get_code(func):
+    """Run *func*; return how often importlib's own ``get_code`` ran."""
+    own = SourceFileLoader.get_code.__code__
+    calls = []
+
+    def profiler(frame, event, arg):
+        if event == "call" and frame.f_code is own:
+            calls.append(frame)
+    sys.setprofile(profiler)
+    try:
+        result = func()
+    finally:
+        sys.setprofile(None)
+    return result, len(calls)
+
+
 def test_the_fast_cases_do_not_ask_the_loader(tmp_path, monkeypatch):
     """No pyc (writing off) and a valid pyc are answered directly."""
-    def refuse(self, fullname):
-        raise AssertionError("asked the loader")
-    monkeypatch.setattr(SourceFileLoader, "get_code", refuse)
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     for state in ("none", "valid"):
         src = _build(tmp_path / state, state, 1)
-        code = source_file_code(SourceFileLoader("mod", src), "mod")
-        assert code.co_filename == src
+        code, calls = _calls_to_get_code(
+            lambda: source_file_code(SourceFileLoader("mod", src), "mod"))
+        assert code.co_filename == src and calls == 0
+        # ... while the loader itself, asked, does run get_code.
+        assert _calls_to_get_code(
+            lambda: SourceFileLoader("mod", src).get_code("mod"))[1] == 1
+
+
+ASKED = []
+
+
+class _Subclass(SourceFileLoader):
+    def source_to_code(self, data, path, *args, **kwargs):
+        ASKED.append("source_to_code")
+        return super().source_to_code(data, path, *args, **kwargs)
+
+    def get_code(self, fullname):
+        ASKED.append("get_code")
+        return super().get_code(fullname)
+
+
+def _patched_source_to_code(self, data, path, *args, **kwargs):
+    """What ``import hy`` does: patch the method on importlib's class."""
+    ASKED.append("source_to_code")
+    return compile(data, path, "exec")
+
+
+def _patched_get_code(self, fullname):
+    ASKED.append("get_code")
+    return compile(self.get_data(self.path), self.path, "exec")
+
+
+@pytest.mark.parametrize("method", ["source_to_code", "get_code"])
+@pytest.mark.parametrize("how", ["subclass", "patched_class",
+                                 "patched_instance"])
+def test_a_patched_or_subclassed_loader_is_always_asked(how, method,
+                                                        tmp_path,
+                                                        monkeypatch):
+    """The shortcut is taken only when the methods are importlib's own
+    (Hy under -B patches SourceFileLoader.source_to_code: issue #14 item 1,
+    #15 item 1)."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    # No pyc: source_to_code is what importlib would call; a valid pyc:
+    # get_code is (importlib compiles nothing then).
+    src = _build(tmp_path / "t", "none" if method == "source_to_code"
+                 else "valid", 1)
+    patch = {"source_to_code": _patched_source_to_code,
+             "get_code": _patched_get_code}[method]
+    if how == "subclass":
+        loader = _Subclass("mod", src)
+    else:
+        loader = SourceFileLoader("mod", src)
+        if how == "patched_class":
+            monkeypatch.setattr(SourceFileLoader, method, patch)
+        else:
+            setattr(loader, method, patch.__get__(loader))
+    spec = importlib.util.spec_from_loader("mod", loader, origin=src)
+    del ASKED[:]
+    code = code_for_spec(spec)
+    assert code.co_filename == src
+    assert method in ASKED
 
 
 def test_other_names_and_verbose_are_left_to_the_loader(tmp_path,
@@ -190,7 +262,7 @@ def test_pycache_prefix_is_honoured(tmp_path, monkeypatch):
     again = source_file_code(loader, "mod")
     assert again == first and again.co_filename == first.co_filename
     monkeypatch.setattr(sys, "pycache_prefix", None)
-    assert _loaders._pyc_path(src) == importlib.util.cache_from_source(src)
+    assert _files.pyc_path(src) == importlib.util.cache_from_source(src)
 
 
 def test_code_for_spec_uses_it_for_plain_source_file_loaders(tmp_path,

@@ -138,3 +138,42 @@ def test_multiprocessing_spawn_works_through_the_cli(tmp_path):
                          universal_newlines=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "30"
+
+
+def _python_sees(python_args, cwd):
+    out = subprocess.run(
+        [sys.executable] + python_args, cwd=str(cwd), check=True,
+        stdout=subprocess.PIPE, universal_newlines=True).stdout
+    return out.splitlines()
+
+
+SHOW = ("import sys\n"
+        "print(__file__)\n"
+        "print(sys._getframe().f_code.co_filename)\n")
+
+
+@pytest.mark.parametrize("spelling", ["./sub/p.py", "sub/../sub/p.py",
+                                      "sub//p.py", "sub/p.py", "link.py",
+                                      "absolute"])
+def test_python_profile_file_names_match_python(spelling, tmp_path,
+                                                monkeypatch, capsys):
+    """Issue #13: the one rule for a script's __file__ and co_filename, as
+    ``python X`` has them, from run_path, run_main and the CLI alike."""
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "p.py").write_text(SHOW)
+    (tmp_path / "link.py").symlink_to(sub / "p.py")
+    path = str(sub / "p.py") if spelling == "absolute" else spelling
+    expected = _python_sees([path], tmp_path)
+    via_cli = _python_sees(["-m", "runpath_spec", path], tmp_path)
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    runpath_spec.run_path(path, profile="python", run_name="__main__")
+    via_run_path = capsys.readouterr().out.splitlines()
+    code_filename = runpath_spec.spec_from_path(path).loader.get_code(
+        "__main__").co_filename  # the spec profile's: the origin
+    assert via_cli == expected
+    assert via_run_path == expected
+    target = runpath_spec.MainTarget(path)
+    assert target.code.co_filename == expected[1]
+    assert code_filename == os.path.abspath(path)

@@ -448,7 +448,9 @@ def test_unreadable_file(tmp_path, monkeypatch):
 
 
 def test_directory_where_a_file_is_needed(tmp_path):
-    if sys.version_info >= (3, 12, 6):
+    if sys.version_info >= (3, 15):
+        call = lambda: compat._get_code_from_file(str(tmp_path), "r")  # noqa
+    elif sys.version_info >= (3, 12, 6):
         call = lambda: compat._get_code_from_file(str(tmp_path))  # noqa
     else:
         call = lambda: compat._get_code_from_file("r", str(tmp_path))  # noqa

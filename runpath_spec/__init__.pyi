@@ -1,0 +1,221 @@
+# The public API's types.  py.typed makes this stub authoritative for type
+# checkers, so the modules themselves import nothing from typing (the hot
+# path stays cheap).  tests/test_typing.py runs mypy's stubtest, so a
+# signature here cannot drift from the code, and type-checks a client that
+# uses the whole API with `mypy --strict`.
+#
+# Everything is declared here, not re-exported from the private modules:
+# a client's type checker never reads (or depends on) their layout.
+
+import _ast
+import os
+from collections.abc import Callable, Iterable, Mapping
+from importlib.machinery import ModuleSpec, SourceFileLoader, SourcelessFileLoader
+from types import CodeType, ModuleType
+from typing import Any, Literal, Protocol
+
+from _typeshed import ReadableBuffer, StrPath
+from typing_extensions import TypeAlias, type_check_only
+
+from .errors import (
+    BadFlagsError as BadFlagsError,
+    BadMagicError as BadMagicError,
+    BadPathError as BadPathError,
+    BadZipError as BadZipError,
+    ImportHookWarning as ImportHookWarning,
+    MainNotFoundError as MainNotFoundError,
+    NotRegularFileError as NotRegularFileError,
+    PycError as PycError,
+    RunpathError as RunpathError,
+    StalePycError as StalePycError,
+    TruncatedPycError as TruncatedPycError,
+)
+
+__all__ = [
+    "run_path",
+    "run_module",
+    "run_main",
+    "MainTarget",
+    "spec_from_path",
+    "spec_from_module",
+    "exec_spec",
+    "derive",
+    "register_loader",
+    "unregister_loader",
+    "SourceScriptLoader",
+    "BytecodeScriptLoader",
+    "RunpathError",
+    "MainNotFoundError",
+    "BadPathError",
+    "NotRegularFileError",
+    "BadZipError",
+    "PycError",
+    "BadMagicError",
+    "BadFlagsError",
+    "TruncatedPycError",
+    "StalePycError",
+    "ImportHookWarning",
+]
+
+__version__: str
+
+# A target path: what os.fsdecode accepts (typeshed's StrOrBytesPath).
+_StrOrBytesPath: TypeAlias = str | bytes | os.PathLike[str] | os.PathLike[bytes]
+
+# The attribute conventions (see the docs' "how it works").
+_Profile: TypeAlias = Literal["runpy", "python", "spec"]
+
+# What MainTarget found: a plain file read by runpath_spec's own loaders
+# ("source", "bytecode"), by a loader registered for its suffix ("custom")
+# or claimed by an import hook ("hook"); a sys.path entry with a __main__
+# ("directory", "zip"); or a module name ("module").
+_Kind: TypeAlias = Literal["source", "bytecode", "directory", "zip", "custom", "hook", "module"]
+
+class _CodeLoader(Protocol):
+    # What runpath_spec asks of a custom loader: the code of the module.
+    def get_code(self, fullname: str, /) -> CodeType | None: ...
+
+# A custom loader: a class (or any callable) called as
+# loader_class(fullname, path), path being the target's absolute path.
+_LoaderFactory: TypeAlias = Callable[[str, str], _CodeLoader]
+
+# One or more suffixes, each starting with a dot: ".hy" or [".hy", ".hylang"].
+_Suffixes: TypeAlias = str | Iterable[str]
+
+# Per-call loaders for run_path(..., loaders=...) and friends.
+_Loaders: TypeAlias = Iterable[tuple[_LoaderFactory, _Suffixes]]
+
+def run_path(
+    path_name: _StrOrBytesPath,
+    init_globals: Mapping[str, Any] | None = ...,
+    run_name: str | None = ...,
+    *,
+    profile: _Profile = ...,
+    module: ModuleType | None = ...,
+    keep_module: bool = ...,
+    check_source: bool = ...,
+    import_hooks: bool = ...,
+    loaders: _Loaders | None = ...,
+    cache: bool = ...,
+) -> dict[str, Any]: ...
+def run_module(
+    mod_name: str,
+    init_globals: Mapping[str, Any] | None = ...,
+    run_name: str | None = ...,
+    alter_sys: bool = ...,
+    *,
+    profile: _Profile = ...,
+    module: ModuleType | None = ...,
+    keep_module: bool = ...,
+) -> dict[str, Any]: ...
+def run_main(
+    target: _StrOrBytesPath,
+    argv: Iterable[str | bytes] | None = ...,
+    *,
+    module: bool = ...,
+    profile: _Profile = ...,
+    check_source: bool = ...,
+    import_hooks: bool = ...,
+    loaders: _Loaders | None = ...,
+    cache: bool = ...,
+) -> dict[str, Any]: ...
+
+class MainTarget:
+    # The spec, its code and the sys state the target runs with.
+    code: CodeType
+    spec: ModuleSpec
+    kind: _Kind
+    profile: _Profile
+    args: list[str]
+    # sys.argv[0]: the target as given, or the module's file (-m).
+    argv0: str
+    # sys.path[0], or None where python's start-up adds nothing (-I, -P).
+    path0: str | None
+    # Whether path0 replaces the entry the caller's own start-up put first.
+    replace: bool
+    def __init__(
+        self,
+        target: _StrOrBytesPath,
+        argv: Iterable[str | bytes] | None = ...,
+        *,
+        module: bool = ...,
+        profile: _Profile = ...,
+        check_source: bool = ...,
+        import_hooks: bool = ...,
+        loaders: _Loaders | None = ...,
+        cache: bool = ...,
+    ) -> None: ...
+    @property
+    def argv(self) -> list[str]: ...
+    def run(self) -> dict[str, Any]: ...
+
+def spec_from_path(
+    path: _StrOrBytesPath,
+    name: str = ...,
+    *,
+    check_source: bool = ...,
+    import_hooks: bool = ...,
+    loaders: _Loaders | None = ...,
+    cache: bool = ...,
+) -> ModuleSpec: ...
+def spec_from_module(mod_name: str) -> ModuleSpec: ...
+def exec_spec(
+    spec: ModuleSpec,
+    *,
+    run_name: str | None = ...,
+    init_globals: Mapping[str, Any] | None = ...,
+    profile: _Profile = ...,
+    module: ModuleType | None = ...,
+    keep_module: bool = ...,
+) -> dict[str, Any]: ...
+def derive(spec: ModuleSpec, run_name: str | None = ...) -> dict[str, Any]: ...
+def register_loader(loader_class: _LoaderFactory, suffixes: _Suffixes) -> None: ...
+def unregister_loader(loader_class: _LoaderFactory, suffixes: _Suffixes | None = ...) -> None: ...
+
+class SourceScriptLoader(SourceFileLoader):
+    # The name compiled into the code (co_filename); by default the path.
+    code_filename: str
+    # Whether code comes from runpath_spec's bytecode cache.
+    cache: bool
+    def __init__(
+        self,
+        fullname: str,
+        path: str,
+        data: bytes | None = ...,
+        code_filename: str | None = ...,
+        cache: bool = ...,
+    ) -> None: ...
+    # The bytecode file cache=True uses for this source (None without cache).
+    def cache_path(self) -> str | None: ...
+    def get_code(self, fullname: str) -> CodeType: ...
+    # fullname (used on 3.15+) is the module warnings are attributed to.  The
+    # ignore is typeshed's own (on SourceFileLoader): importlib.abc's
+    # InspectLoader declares source_to_code a staticmethod, the
+    # SourceLoader every file loader also is, a method.
+    def source_to_code(  # type: ignore[override]
+        self,
+        data: ReadableBuffer | str | _ast.Module | _ast.Expression | _ast.Interactive,
+        path: bytes | StrPath,
+        fullname: str | None = ...,
+        *,
+        _optimize: int = ...,
+    ) -> CodeType: ...
+
+class BytecodeScriptLoader(SourcelessFileLoader):
+    # The name compiled into the code (co_filename); by default the path.
+    code_filename: str
+    # Whether get_code() checks the pyc against its source, when found.
+    check_source: bool
+    def __init__(
+        self,
+        fullname: str,
+        path: str,
+        data: bytes | None = ...,
+        code_filename: str | None = ...,
+        check_source: bool = ...,
+    ) -> None: ...
+    # A compiled file is its own cache (spec.cached): the path.
+    def cache_path(self) -> str: ...
+    def source_path(self) -> str | None: ...
+    def get_code(self, fullname: str) -> CodeType: ...
+    def get_source(self, fullname: str) -> None: ...

@@ -1,0 +1,252 @@
+"""``sys.path`` entries -- directories and zip files -- and their ``__main__``.
+
+An entry's ``__main__`` is looked up with that entry's own path-hook
+finder only (runpy searches the whole ``sys.path`` and may run an
+unrelated ``__main__``: CPython gh-75221).  :class:`EntryCache` keeps the
+finders of entries already seen while the file system object is the same,
+so a repeated run neither lists a directory nor reads a zip's index again.
+"""
+
+import os
+import sys
+import zipimport  # loaded by every start-up: free
+from importlib.machinery import ModuleSpec, SourceFileLoader
+
+from ._files import prefill_cached
+from .errors import MainNotFoundError
+
+__all__ = ["no_main", "entry_finder", "zip_hooks", "only_default_hooks",
+           "main_spec", "EntryCache", "ENTRIES"]
+
+
+def _is_default_hook(hook):
+    """True for the two hooks CPython installs: zipimporter and FileFinder's."""
+    if hook is zipimport.zipimporter:
+        return True
+    return getattr(hook, "__qualname__", "").endswith(
+        "path_hook_for_FileFinder")
+
+
+_default_hooks = []
+
+
+def only_default_hooks():
+    """Are ``sys.path_hooks`` CPython's own two (zipimporter, FileFinder)?"""
+    global _default_hooks
+    hooks = sys.path_hooks
+    if hooks == _default_hooks:  # compares by identity first: cheap
+        return True
+    if all(_is_default_hook(hook) for hook in hooks):
+        _default_hooks = list(hooks)
+        return True
+    return False
+
+
+def entry_finder(entry, hooks=None):
+    """A new finder from the first of ``sys.path_hooks`` that accepts *entry*.
+
+    ``sys.path_importer_cache`` is neither read nor written: its keys may
+    be relative paths, which name other places after a ``chdir``, and
+    finding a spec must change nothing.
+    """
+    for hook in (sys.path_hooks if hooks is None else hooks):
+        try:
+            return hook(entry)
+        except ImportError:
+            continue
+    return None
+
+
+def zip_hooks():
+    """``sys.path_hooks`` less FileFinder's: those that may take a file."""
+    return [hook for hook in sys.path_hooks
+            if hook is zipimport.zipimporter or not _is_default_hook(hook)]
+
+
+def no_main(entry, detail=None, path=None):
+    """The error for an entry without a runnable ``__main__``.
+
+    Its words are runpy's (tools and CPython's tests match them), with the
+    cause after a colon when there is more to say.
+    """
+    msg = "can't find '__main__' module in {!r}".format(entry)
+    if detail:
+        msg += ": " + detail
+    return MainNotFoundError(msg, name="__main__",
+                             path=entry if path is None else path)
+
+
+def _find_main_spec(finder):
+    find_spec = getattr(finder, "find_spec", None)
+    if find_spec is not None:
+        return find_spec("__main__")
+    # zipimporter before 3.10 speaks only the PEP 302 protocol.
+    from importlib.util import spec_from_loader
+    loader = finder.find_module("__main__")
+    return None if loader is None else spec_from_loader("__main__", loader)
+
+
+def _diagnose_zip_main_pyc(finder):
+    """Raise the PycError of a zip's own ``__main__.pyc``, if it has one."""
+    archive = getattr(finder, "archive", None)
+    if archive is None:
+        return
+    path = os.path.join(archive, getattr(finder, "prefix", ""),
+                        "__main__.pyc")
+    try:
+        data = finder.get_data(path)
+    except OSError:
+        return
+    from .pyc import code_from_pyc
+    code_from_pyc(data, name="__main__", path=path)
+
+
+def main_spec(finder, entry):
+    """Find ``__main__`` with *finder* alone, or raise MainNotFoundError."""
+    try:
+        spec = _find_main_spec(finder)
+    except (ImportError, EOFError, ValueError, TypeError) as exc:
+        # zipimporter (before 3.10) loads the code to name the file, and a
+        # bad __main__.pyc fails there: say what is wrong with it.
+        _diagnose_zip_main_pyc(finder)
+        raise no_main(entry, str(exc)) from exc
+    if spec is None or spec.loader is None:
+        raise no_main(entry)
+    archive = getattr(finder, "archive", None)
+    if archive is not None and not (spec.origin or "").startswith(archive):
+        # zipimporter could not load the code to name its file
+        # (origin "<unknown>"): a bad __main__.pyc.
+        _diagnose_zip_main_pyc(finder)
+        raise no_main(entry, "its code cannot be loaded")
+    if spec.submodule_search_locations is not None:
+        raise no_main(entry, "'__main__' there is a package, expected a "
+                      "module")
+    return spec
+
+
+# importlib's FileFinder matches names case-insensitively on these when
+# PYTHONCASEOK is set: its answer may change without the directory changing.
+_CASE_INSENSITIVE = sys.platform.startswith(("win", "cygwin", "darwin"))
+
+
+def _file_spec(name, loader, origin):
+    """What ``spec_from_file_location`` makes of a module file."""
+    spec = ModuleSpec(name, loader, origin=origin)
+    spec.has_location = True
+    prefill_cached(spec)
+    return spec
+
+
+class _Entry:
+    """A cached entry's finder, and the ``__main__`` it found last time.
+
+    *main* is ``(origin, loader_path)`` when that ``__main__`` was a plain
+    file the next run can take again without asking the finder: a
+    directory's ``__main__.py`` (while it is still a file: the directory
+    has not changed, or its key would have), or a zip's ``__main__.py``
+    (the archive has not changed either).  The spec is then built as the
+    finder builds it, and the zip's source is compiled once per run, not
+    twice (zipimporter compiles ``__main__`` just to name its file).
+    """
+
+    __slots__ = ("finder", "main")
+
+    def __init__(self, finder):
+        self.finder = finder
+        self.main = None
+
+    def main_spec(self, entry):
+        if self.main is not None:
+            origin, loader_path = self.main
+            if loader_path is None:  # a zip: the finder is the loader
+                return _file_spec("__main__", self.finder, origin)
+            if os.path.isfile(loader_path):  # as FileFinder checks it
+                return _file_spec("__main__", SourceFileLoader(
+                    "__main__", loader_path), origin)
+        spec = main_spec(self.finder, entry)
+        self.main = self._memo_of(spec)
+        return spec
+
+    def _memo_of(self, spec):
+        loader = spec.loader
+        # Exact types only: a subclass (an import hook's) may find or load
+        # differently next time, so it is always asked again.
+        if loader is self.finder:
+            if (type(loader) is zipimport.zipimporter
+                    and spec.origin.endswith(".py")):
+                return spec.origin, None
+        elif type(loader) is SourceFileLoader and not _CASE_INSENSITIVE:
+            return spec.origin, loader.path
+        return None
+
+
+class EntryCache:
+    """Finders of directories and zip files, by what they are on disk.
+
+    The key is the path and the file system object (device, inode, mtime,
+    size; the working directory for a relative path), so a changed entry is
+    a new key.  Bounded; used only while ``sys.path_hooks`` are CPython's
+    own, since a custom hook may answer differently for the same object.
+    """
+
+    SIZE = 64
+
+    def __init__(self):
+        self._entries = {}  # key -> _Entry
+        #: (dev, inode, mtime, size) of the zip files cached.
+        self.zip_files = set()
+
+    def clear(self):
+        self._entries.clear()
+        self.zip_files.clear()
+
+    @staticmethod
+    def _key(fspath, st):
+        key = (fspath, st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+        if not os.path.isabs(fspath):
+            key += (os.getcwd(),)
+        return key
+
+    def _entry(self, key, make):
+        """The entry for *key*, made with ``make()`` -> finder if new;
+        ``None`` if no finder takes it."""
+        cached = self._entries.get(key)
+        if cached is None:
+            finder = make()
+            if finder is None:
+                return None
+            if len(self._entries) >= self.SIZE:
+                self.clear()
+            cached = self._entries[key] = _Entry(finder)
+        return cached
+
+    def directory_spec(self, fspath, st):
+        """``__main__`` of the directory *fspath*, or ``None`` if no hook
+        takes it."""
+        cached = self._entry(self._key(fspath, st),
+                             lambda: entry_finder(fspath))
+        return None if cached is None else cached.main_spec(fspath)
+
+    def known_zip_spec(self, fspath, st):
+        """``__main__`` of *fspath* if it is a zip file seen unchanged
+        before (checked before the file is even read), else ``None``."""
+        if (st.st_dev, st.st_ino, st.st_mtime_ns,
+                st.st_size) not in self.zip_files:
+            return None
+        cached = self._entries.get(self._key(fspath, st))
+        return None if cached is None else cached.main_spec(fspath)
+
+    def zip_spec(self, fspath, st, hooks):
+        """``__main__`` of the zip file *fspath*, or ``None`` if no hook
+        takes it."""
+        cached = self._entry(self._key(fspath, st),
+                             lambda: entry_finder(fspath, hooks))
+        if cached is None:
+            return None
+        self.zip_files.add((st.st_dev, st.st_ino, st.st_mtime_ns,
+                             st.st_size))
+        return cached.main_spec(fspath)
+
+
+#: The process's one entry cache.
+ENTRIES = EntryCache()

@@ -1,0 +1,291 @@
+"""Profiles: three ways to present one spec as module attributes.
+
+A profile is an object, and every rule that differs between the three
+conventions is a method or attribute of it -- nowhere else compares
+profile names.  Each is a view of :func:`derive`, PEP 451's one mapping
+from spec fields to module attributes:
+
+``"spec"``  (:data:`SPEC`)
+    PEP 451 for every target, scripts included; the code runs in a real
+    module made from the spec, registered under its name while it runs.
+``"runpy"``  (:data:`RUNPY`)
+    What the running interpreter's :mod:`runpy` gives: a plain-file
+    target's spec is hidden (``__spec__``, ``__loader__`` and, before
+    3.15, ``__cached__`` are ``None``), ``__file__`` is the path as given
+    and ``__package__`` comes from the run name.
+``"python"``  (:data:`PYTHON`)
+    What the interpreter gives ``python TARGET``: a script sees a fresh
+    ``SourceFileLoader``/``SourcelessFileLoader`` and no spec;
+    directories, zips and ``-m`` see the real spec; ``__builtins__`` is
+    the module.
+
+Version rules live here too: 3.13's runpy decodes a path target to
+``str`` (gh-99437); python's ``__file__`` for a script is absolute from 3.9;
+3.14's ``__main__`` starts without ``__annotations__`` (PEP 649); 3.15's
+runpy and python no longer set ``__cached__``.
+"""
+
+import builtins
+import os
+import sys
+from importlib.machinery import SourceFileLoader, SourcelessFileLoader
+
+__all__ = ["Profile", "RUNPY", "PYTHON", "SPEC", "PROFILES", "get_profile",
+           "derive", "runpy_attrs", "python_file", "ScriptState"]
+
+ModuleType = type(sys)
+_FSDECODED_PATHS = sys.version_info >= (3, 13)  # runpy fsdecodes (gh-99437)
+_ABSOLUTE_MAIN_FILE = sys.version_info >= (3, 9)  # python's __file__
+# 3.15 stopped putting __cached__ in runpy's globals and python's __main__
+# (deprecated since 3.12): those conventions follow the running version.
+_CACHED_IN_GLOBALS = sys.version_info < (3, 15)
+# PEP 649 (3.14): a fresh __main__ no longer starts with __annotations__.
+_MAIN_ANNOTATIONS = sys.version_info < (3, 14)
+
+
+class ScriptState:
+    """``spec.loader_state`` of a plain-file target: what was asked for.
+
+    *kind* is ``"source"`` or ``"bytecode"`` (runpath_spec's own loaders),
+    ``"custom"`` (a registered loader) or ``"hook"`` (a spec the import
+    system gave, with ``import_hooks=True``); *given* is the path object
+    as the caller passed it (runpy shows it unchanged as ``__file__`` and
+    ``sys.argv[0]`` before Python 3.13).
+    """
+
+    __slots__ = ("kind", "given")
+
+    def __init__(self, kind, given):
+        self.kind = kind
+        self.given = given
+
+    def __repr__(self):
+        return "ScriptState(kind={!r}, given={!r})".format(self.kind,
+                                                            self.given)
+
+
+def derive(spec, run_name=None):
+    """PEP 451: the module attributes *spec* implies, as a new dict.
+
+    ``origin`` -> ``__file__`` (only when ``has_location``), ``cached`` ->
+    ``__cached__`` (only when not ``None``), ``parent`` -> ``__package__``,
+    ``loader`` -> ``__loader__``, the spec itself -> ``__spec__``, and
+    ``run_name`` or ``name`` -> ``__name__``.
+    """
+    attrs = {
+        "__name__": spec.name if run_name is None else run_name,
+        "__loader__": spec.loader,
+        "__package__": spec.parent,
+        "__spec__": spec,
+    }
+    if spec.has_location:
+        attrs["__file__"] = spec.origin
+        if spec.cached is not None:
+            attrs["__cached__"] = spec.cached
+    return attrs
+
+
+def runpy_attrs(mod_name, mod_spec=None, pkg_name=None, script_name=None):
+    """runpy's ``_run_code`` conventions, given its own arguments.
+
+    Without a spec: ``__file__`` is *script_name* and the spec, loader (and,
+    before 3.15, the cache) are ``None``.  With one: :func:`derive`'s
+    fields, except that ``__file__`` is ``origin`` even without a location
+    and *pkg_name*, when given, wins over ``parent``.
+    """
+    if mod_spec is None:
+        attrs = {"__name__": mod_name, "__file__": script_name,
+                 "__doc__": None, "__loader__": None,
+                 "__package__": pkg_name, "__spec__": None}
+        if _CACHED_IN_GLOBALS:
+            attrs["__cached__"] = None
+        return attrs
+    attrs = {"__name__": mod_spec.name if mod_name is None else mod_name,
+             "__file__": mod_spec.origin, "__doc__": None,
+             "__loader__": mod_spec.loader,
+             "__package__": mod_spec.parent if pkg_name is None else pkg_name,
+             "__spec__": mod_spec}
+    if _CACHED_IN_GLOBALS:
+        attrs["__cached__"] = mod_spec.cached
+    return attrs
+
+
+def python_file(given):
+    """python's ``__file__`` (and ``co_filename``) for a script: from 3.9
+    ``join(cwd, path)`` (``_Py_abspath``: not normalised), as given on 3.8."""
+    path = os.fsdecode(given)
+    if _ABSOLUTE_MAIN_FILE and not os.path.isabs(path):
+        path = os.path.join(os.getcwd(), path)
+    return path
+
+
+def given_path(given):
+    """A path as runpy shows it: decoded on 3.13+, the object as given before."""
+    if type(given) is str or not _FSDECODED_PATHS:
+        return given
+    return os.fsdecode(given)
+
+
+def script_state(spec):
+    """The ScriptState of a plain-file target's spec, else ``None``."""
+    state = spec.loader_state
+    if type(state) is ScriptState:
+        return state
+    # A spec an import hook returned keeps its own loader_state; the
+    # finder records what was asked for beside it (see _finders).
+    return getattr(spec, "_runpath_script", None)
+
+
+class Profile:
+    """One convention: the attributes it gives and the ``sys`` it implies.
+
+    Subclasses set :attr:`name` and override :meth:`attrs`; the other
+    hooks have the spec profile's behaviour by default.
+    """
+
+    __slots__ = ()
+    #: The profile's public name, as ``profile=`` takes it.
+    name = ""
+    #: Does a run return a copy of the globals (runpy's temporary module
+    #: may be collected afterwards) rather than the module's own dict?
+    returns_copy = False
+    #: Does ``run_module`` register the module in ``sys.modules`` while it
+    #: runs even without ``alter_sys``?
+    registers_module = True
+    #: Does the code run in a plain new module (never the loader's
+    #: ``create_module``)?  Then :meth:`new_module` need not be called.
+    plain_module = True
+
+    def attrs(self, spec, run_name=None, pkg_name=None):
+        """The dunders for *spec* (``pkg_name``: runpy's entry override)."""
+        raise NotImplementedError
+
+    def script_filename(self, given):
+        """The file name compiled into a script's code, for a path *given*
+        as the caller gave it; also the script's ``__file__``."""
+        return os.path.abspath(os.fsdecode(given))
+
+    def main_path(self, given):
+        """The path a ``python TARGET`` run of *given* looks the target up by."""
+        return python_file(given)
+
+    def shown_argv0(self, given):
+        """``sys.argv[0]`` while ``run_path`` runs *given*, or ``None`` to
+        leave it alone."""
+        return None
+
+    def entry_package(self, run_name):
+        """``__package__`` of a directory's or zip's ``__main__``, or
+        ``None`` for the spec's own ``parent``."""
+        return None
+
+    def new_module(self, spec, run_name):
+        """The module the code runs in when the caller gives none."""
+        return ModuleType(run_name)
+
+    def __repr__(self):
+        return "<profile {!r}>".format(self.name)
+
+
+class _SpecProfile(Profile):
+    __slots__ = ()
+    name = "spec"
+    plain_module = False
+
+    def attrs(self, spec, run_name=None, pkg_name=None):
+        return derive(spec, run_name)
+
+    def new_module(self, spec, run_name):
+        # PEP 451: the loader may make the module (create_module).
+        create = getattr(spec.loader, "create_module", None)
+        module = create(spec) if create is not None else None
+        return ModuleType(run_name) if module is None else module
+
+
+class _RunpyProfile(Profile):
+    __slots__ = ()
+    name = "runpy"
+    returns_copy = True
+    registers_module = False
+
+    def attrs(self, spec, run_name=None, pkg_name=None):
+        name = spec.name if run_name is None else run_name
+        state = spec.loader_state
+        if type(state) is not ScriptState:  # (inline: every run does this)
+            state = script_state(spec)
+        if state is not None:
+            # runpy never makes a spec for a plain file.
+            return runpy_attrs(name, None, name.rpartition(".")[0],
+                               given_path(state.given))
+        return runpy_attrs(name, spec, pkg_name)
+
+    def script_filename(self, given):
+        # compile() decodes a path object too.
+        return given if type(given) is str else os.fsdecode(given)
+
+    def main_path(self, given):
+        return os.fsdecode(given)  # runpy shows the path as given
+
+    def shown_argv0(self, given):
+        return given if type(given) is str else given_path(given)
+
+    def entry_package(self, run_name):
+        return run_name.rpartition(".")[0]
+
+
+class _PythonProfile(Profile):
+    __slots__ = ()
+    name = "python"
+
+    def attrs(self, spec, run_name=None, pkg_name=None):
+        name = spec.name if run_name is None else run_name
+        state = script_state(spec)
+        if state is not None:
+            attrs = self._script_attrs(spec, name, state)
+        else:
+            # Directories, zips and -m: runpy's _run_module_as_main into
+            # the interpreter's own __main__.
+            attrs = runpy_attrs(name, spec)
+            attrs["__builtins__"] = builtins
+        if _MAIN_ANNOTATIONS:
+            attrs["__annotations__"] = {}
+        return attrs
+
+    @staticmethod
+    def _script_attrs(spec, name, state):
+        shown = python_file(state.given)
+        if state.kind == "bytecode":
+            loader = SourcelessFileLoader(name, shown)
+        elif state.kind == "source":
+            loader = SourceFileLoader(name, shown)
+        else:  # a hook's or a registered loader: python has none
+            loader = spec.loader
+        attrs = {"__name__": name, "__doc__": None, "__package__": None,
+                 "__spec__": None, "__loader__": loader,
+                 "__builtins__": builtins, "__file__": shown}
+        if _CACHED_IN_GLOBALS:
+            attrs["__cached__"] = None
+        return attrs
+
+    def script_filename(self, given):
+        return python_file(given)
+
+
+RUNPY = _RunpyProfile()
+PYTHON = _PythonProfile()
+SPEC = _SpecProfile()
+#: Every profile by name, in the order the documentation lists them.
+PROFILES = {profile.name: profile for profile in (RUNPY, PYTHON, SPEC)}
+
+
+def get_profile(profile):
+    """The :class:`Profile` named *profile* (a profile object passes
+    through); :class:`ValueError` for any other name."""
+    try:
+        return PROFILES[profile]
+    except (KeyError, TypeError):  # (TypeError: unhashable)
+        pass
+    if isinstance(profile, Profile):
+        return profile
+    raise ValueError("unknown profile {!r}: expected one of {}".format(
+        profile, ", ".join(map(repr, PROFILES))))

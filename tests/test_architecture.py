@@ -1,0 +1,170 @@
+"""The package's shape, checked: small functions, no import cycles, one
+home for CPython-private API, profiles compared nowhere by name."""
+
+import ast
+import os
+import re
+
+import pytest
+
+import runpath_spec
+
+PACKAGE = os.path.dirname(os.path.abspath(runpath_spec.__file__))
+MODULES = sorted(name[:-3] for name in os.listdir(PACKAGE)
+                 if name.endswith(".py"))
+MAX_LINES = 60
+MAX_BRANCHES = 15
+_BRANCHES = (ast.If, ast.For, ast.While, ast.Try, ast.With, ast.IfExp,
+             ast.ExceptHandler, ast.BoolOp, ast.comprehension)
+
+
+def _tree(module):
+    with open(os.path.join(PACKAGE, module + ".py"), encoding="utf-8") as f:
+        return ast.parse(f.read())
+
+
+def _functions():
+    for module in MODULES:
+        for node in ast.walk(_tree(module)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield module, node
+
+
+def _body_lines(node):
+    body = node.body
+    if (body and isinstance(body[0], ast.Expr)
+            and isinstance(getattr(body[0], "value", None), ast.Constant)
+            and isinstance(body[0].value.value, str)):
+        body = body[1:]  # the docstring does not count
+    if not body:
+        return 0
+    return body[-1].end_lineno - body[0].lineno + 1
+
+
+def _branches(node):
+    count = 0
+    for child in ast.walk(node):
+        if isinstance(child, _BRANCHES):
+            count += len(child.values) - 1 if isinstance(child, ast.BoolOp) \
+                else 1
+    return count
+
+
+def test_no_function_is_long_or_branchy():
+    offenders = []
+    for module, node in _functions():
+        lines, branches = _body_lines(node), _branches(node)
+        if lines > MAX_LINES or branches > MAX_BRANCHES:
+            offenders.append("{}.{}: {} lines, {} branch points".format(
+                module, node.name, lines, branches))
+    assert offenders == []
+
+
+def _imports(module):
+    """Sibling modules *module* imports, anywhere (function-local too)."""
+    found = set()
+    for node in ast.walk(_tree(module)):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                found.add(node.module.split(".")[0])
+            else:
+                found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and \
+                (node.module or "").startswith("runpath_spec."):
+            found.add(node.module.split(".")[1])
+    found.discard("__init__")
+    return found & set(MODULES)
+
+
+def test_no_import_cycle_between_the_package_modules():
+    graph = {module: _imports(module) for module in MODULES}
+    # __init__ re-exports, __main__ is the CLI: neither is imported by the
+    # modules they import (checked here too).
+    state = {}
+
+    def visit(module, path):
+        if state.get(module) == "done":
+            return
+        assert state.get(module) != "open", " -> ".join(path + [module])
+        state[module] = "open"
+        for dep in sorted(graph[module]):
+            visit(dep, path + [module])
+        state[module] = "done"
+    for module in MODULES:
+        visit(module, [])
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_cpython_private_api_only_in_its_module(module):
+    if module == "_cpython":
+        return
+    source = open(os.path.join(PACKAGE, module + ".py"),
+                  encoding="utf-8").read()
+    code = "\n".join(line.split("#")[0] for line in source.splitlines())
+    for private in (r"\b_bootstrap_external\b", r"\bimport _imp\b",
+                    r"\b_imp\.", r"\._cached\b", r"_fix_co_filename"):
+        assert not re.search(private, code), (module, private)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_profiles_are_never_compared_by_name(module):
+    source = open(os.path.join(PACKAGE, module + ".py"),
+                  encoding="utf-8").read()
+    assert not re.search(r"""profile\s*[!=]=\s*["']""", source), module
+    assert not re.search(r"""["'](runpy|python|spec)["']\s*[!=]=\s*"""
+                         r"""profile""", source), module
+
+
+def test_the_cli_lists_the_profiles_from_the_profile_objects():
+    from runpath_spec import __main__ as cli
+    from runpath_spec._profiles import PROFILES
+    usage = cli._usage()
+    assert "--profile {%s}" % ",".join(PROFILES) in usage
+
+
+def test_path_target_names_every_kind():
+    from runpath_spec._finders import PathTarget
+    for kind in ("source", "bytecode", "directory", "zip", "custom", "hook"):
+        assert '``"{}"``'.format(kind) in PathTarget.__doc__
+
+
+def test_prefill_cached_agrees_with_importlib_for_every_suffix(tmp_path):
+    """One meaning of "source suffix" for ``spec.cached``: importlib's."""
+    from importlib.machinery import ModuleSpec, SourceFileLoader
+    from runpath_spec._files import prefill_cached
+    for name in ("m.py", "m.pyw", "m.txt", "m"):
+        origin = str(tmp_path / name)
+        ours, theirs = (ModuleSpec("m", SourceFileLoader("m", origin),
+                                   origin=origin) for _ in range(2))
+        ours.has_location = theirs.has_location = True
+        prefill_cached(ours)
+        assert ours.cached == theirs.cached, name
+
+
+def test_one_message_for_a_truncated_pyc(tmp_path):
+    from runpath_spec import TruncatedPycError, pyc
+    empty = tmp_path / "empty.pyc"
+    empty.write_bytes(b"")
+    messages = []
+    for call in (lambda: pyc.read_header(b"abc", path=str(empty)),
+                 lambda: pyc.classify_pyc(b"abc", path=str(empty)),
+                 lambda: runpath_spec.run_path(str(empty))):
+        with pytest.raises(TruncatedPycError) as info:
+            call()
+        messages.append(str(info.value).replace("got 0 ", "got 3 "))
+    assert messages == [
+        "{!r} is truncated: expected a 16-byte pyc header, got 3 bytes"
+        .format(str(empty))] * 3
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_private_names_do_not_cross_modules(module):
+    """The rule (docs/how-it-works.rst): within the package, a name other
+    modules use has no underscore; an underscore means this module only."""
+    for node in ast.walk(_tree(module)):
+        if isinstance(node, ast.ImportFrom) and node.level == 1 \
+                and node.module:  # (`from . import _main`: a module)
+            for alias in node.names:
+                assert not (alias.name.startswith("_")
+                            and not alias.name.startswith("__")), (
+                    module, node.module, alias.name)
