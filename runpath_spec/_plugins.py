@@ -85,9 +85,12 @@ def unregister_loader(loader_class, suffixes=None):
 
 
 def _scan_entry_points():
-    """suffix -> entry point, for the group; scanned once per process."""
+    """suffix -> entry point, for the group; scanned once per process.
+
+    Two threads may both scan the first time: they find the same."""
     global _entry_points
-    if _entry_points is None:
+    found = _entry_points
+    if found is None:
         found = {}
         try:
             from importlib.metadata import entry_points
@@ -102,16 +105,22 @@ def _scan_entry_points():
             for ep in group:
                 found.setdefault("." + ep.name.lstrip("."), ep)
         _entry_points = found
-    return _entry_points
+    return found
 
 
 def _from_entry_point(suffix):
-    if suffix in _loaded:
-        return _loaded[suffix]
+    """The loader class of the plug-in for *suffix*, or ``None``.
+
+    The plug-in is imported without the lock held: a plug-in module that
+    calls :func:`register_loader` when imported (which takes the lock)
+    would otherwise deadlock.  Threads racing here may each load it (the
+    import system makes them wait for one import); the first answer
+    recorded is the one every thread gets.
+    """
     ep = _scan_entry_points().get(suffix)
     cls = None if ep is None else ep.load()
-    _loaded[suffix] = cls
-    return cls
+    with _lock:
+        return _loaded.setdefault(suffix, cls)
 
 
 def _needs_no_lookup(path):
@@ -156,5 +165,4 @@ def loader_for(path, loaders=None):
     cls = _loaded.get(suffix, _UNKNOWN)  # answered before: no lock needed
     if cls is not _UNKNOWN:
         return cls
-    with _lock:
-        return _from_entry_point(suffix)
+    return _from_entry_point(suffix)

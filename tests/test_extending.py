@@ -304,6 +304,117 @@ def test_entry_point_plugin_in_a_scratch_venv(tmp_path):
     assert after == before
 
 
+def test_a_plugin_that_registers_itself_when_imported(tmp_path):
+    """A common pattern: the plug-in module calls register_loader at import.
+    It deadlocked: the entry point was loaded under register_loader's
+    lock.  (The timeout only keeps a deadlock from hanging the suite.)"""
+    python = make_scratch_venv(tmp_path / "venv", files={
+        "selfplug.py": textwrap.dedent('''
+            import importlib.machinery
+            import runpath_spec
+            class SelfLoader(importlib.machinery.SourceFileLoader):
+                def source_to_code(self, data, path, *args, **kwargs):
+                    return compile("print('self says', %r)" % data.decode()
+                                   .strip(), path, "exec")
+            runpath_spec.register_loader(SelfLoader, [".selfreg", ".other"])
+        '''),
+        "selfplug-0.1.dist-info/METADATA":
+            "Metadata-Version: 2.1\nName: selfplug\nVersion: 0.1\n",
+        "selfplug-0.1.dist-info/entry_points.txt":
+            "[runpath_spec.loaders]\nselfreg = selfplug:SelfLoader\n",
+    })
+    (tmp_path / "hello.selfreg").write_text("hello\n")
+    (tmp_path / "again.other").write_text("again\n")
+    code = ("import runpath_spec\n"
+            "runpath_spec.run_path('hello.selfreg')\n"
+            "runpath_spec.run_path('again.other')\n")
+    try:
+        out = subprocess.run([python, "-c", code], cwd=str(tmp_path),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             universal_newlines=True, timeout=120)
+    except subprocess.TimeoutExpired:  # pragma: no cover - the defect
+        pytest.fail("the first run of the plug-in's suffix deadlocked")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["self says hello", "self says again"]
+
+
+class _FakeEntryPoint:
+    """What importlib.metadata gives, for a plug-in loaded in this process."""
+
+    def __init__(self, name, load):
+        self.name = name
+        self.load = load
+
+
+@pytest.fixture
+def fake_entry_points(monkeypatch, clean_registry):
+    """Install {suffix: load()} as the scanned entry points."""
+    def install(loads):
+        monkeypatch.setattr(_plugins, "_entry_points", {
+            suffix: _FakeEntryPoint(suffix.lstrip("."), load)
+            for suffix, load in loads.items()})
+        monkeypatch.setattr(_plugins, "_loaded", {})
+    return install
+
+
+def test_two_threads_racing_to_load_an_entry_point_both_get_it(
+        tmp_path, fake_entry_points):
+    """Loading happens outside the lock: both threads are in load() at once
+    (a barrier holds them there), and both get the loader."""
+    import threading
+    barrier = threading.Barrier(2)
+    calls = []
+
+    def load():
+        calls.append(threading.get_ident())
+        barrier.wait(60)  # raises BrokenBarrierError if they never meet
+        return LoaderA
+    fake_entry_points({".race": load})
+    path = _file(tmp_path, "script.race")
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(type(spec_from_path(path).loader))
+        except BaseException as exc:  # pragma: no cover - the defect
+            errors.append(exc)
+            barrier.abort()
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert results == [LoaderA, LoaderA] and len(calls) == 2
+    assert _plugins._loaded == {".race": LoaderA}
+    spec_from_path(path)
+    assert len(calls) == 2  # answered from then on without loading
+
+
+@pytest.mark.parametrize("name, suffix", [("conf.d", ".d"),
+                                          ("release-1.2", ".2")])
+def test_a_directory_with_a_dotted_name_loads_no_plugin(
+        name, suffix, tmp_path, fake_entry_points):
+    """Custom loaders never apply to a directory, so a plug-in for its
+    "suffix" must not even be imported."""
+    loaded = []
+
+    def load():  # pragma: no cover - the defect
+        loaded.append(suffix)
+        return LoaderA
+    fake_entry_points({suffix: load})
+    d = tmp_path / name
+    d.mkdir()
+    (d / "__main__.py").write_text(BODY)
+    assert runpath_spec.run_path(str(d))["value"] == "ORIGINAL"
+    assert runpath_spec.run_main(str(d))["value"] == "ORIGINAL"
+    assert loaded == []
+    # A file with that suffix still gets the plug-in.
+    assert type(spec_from_path(_file(tmp_path, "x" + suffix)).loader) \
+        is LoaderA
+    assert loaded == [suffix]
+
+
 # -- the notebook loader ----------------------------------------------------------
 
 def _notebook(tmp_path, cells, name="nb.ipynb", nbformat=4):
@@ -386,6 +497,135 @@ def test_long_cells_widen_the_numbering(tmp_path):
     with pytest.raises(KeyError) as info:
         runpath_spec.run_path(nb, loaders=NB_LOADERS)
     assert traceback.extract_tb(info.value.__traceback__)[-1].lineno == 11201
+
+
+# Characters str.splitlines() breaks lines on and Python's tokenizer does not.
+NOT_NEWLINES = ["\x0c", "\x0b", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
+                "\u2029"]
+
+
+@pytest.mark.parametrize("char", NOT_NEWLINES,
+                         ids=lambda c: "U+%04X" % ord(c))
+def test_code_hidden_in_a_comment_does_not_run(char, tmp_path):
+    """As under compile() or IPython: the comment runs to the newline."""
+    hidden = "# nothing here%sHIDDEN = 1" % char
+    namespace = {}
+    exec(compile(hidden, "<cell>", "exec"), namespace)
+    assert "HIDDEN" not in namespace  # what python does with the cell
+    nb = _notebook(tmp_path, [
+        ("code", hidden),
+        ("code", "%%matplotlib inline%sMAGIC_HIDDEN = 1\nx = 1" % char),
+        ("code", "y = 2  # also%sALSO_HIDDEN = 1" % char),
+    ])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotebookMagicWarning)
+        g = runpath_spec.run_path(nb, loaders=NB_LOADERS)
+    assert (g["x"], g["y"]) == (1, 2)
+    for name in ("HIDDEN", "MAGIC_HIDDEN", "ALSO_HIDDEN"):
+        assert name not in g
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"],
+                         ids=["CR", "CRLF", "LF"])
+def test_cells_with_any_line_ending_do_not_overwrite_each_other(newline,
+                                                                tmp_path):
+    long_cell = newline.join("x%d = %d" % (i, i) for i in range(1500))
+    nb = _notebook(tmp_path, [("code", long_cell),
+                              ("code", "y = 1%sraise KeyError('here')" % (
+                                  newline))])
+    import traceback
+    with pytest.raises(KeyError) as info:
+        runpath_spec.run_path(nb, loaders=NB_LOADERS)
+    g = info.traceback[-1].frame.f_globals
+    assert all(g["x%d" % i] == i for i in range(1500))
+    last = traceback.extract_tb(info.value.__traceback__)[-1]
+    assert (last.lineno, last.line) == (20002, "raise KeyError('here')")
+
+
+def test_a_large_notebook_takes_memory_linear_in_its_size(tmp_path):
+    """The issue's notebook: a 10,000-line cell, then 2,000 one-line cells
+    (212 KB there, 268 KB here) took 5 GB; tracebacks still point at the
+    cell's line."""
+    try:
+        import tracemalloc
+        tracemalloc.get_traced_memory  # noqa: B018
+    except (ImportError, AttributeError):
+        pytest.skip("no tracemalloc here (PyPy): memory is not measurable")
+    cells = [("code", "x = 0\n" * 9999 + "x += 1")]
+    cells += [("code", "x += 1") for _ in range(2000)]
+    cells[-1] = ("code", "raise KeyError(x)")
+    nb = _notebook(tmp_path, cells)
+    size = os.path.getsize(nb)
+    assert 150000 < size < 300000
+    import traceback
+    tracemalloc.start()
+    try:
+        with pytest.raises(KeyError) as info:
+            runpath_spec.run_path(nb, loaders=NB_LOADERS)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert info.value.args == (2000,)
+    # base 100,000 (the long cell has 10,000 lines): cell 2001, line 1.
+    last = traceback.extract_tb(info.value.__traceback__)[-1]
+    assert (last.filename, last.lineno, last.line) == (
+        nb, 200100001, "raise KeyError(x)")
+    assert peak < 200 * size, peak  # about 40 MB
+
+
+def test_syntax_errors_and_parser_warnings_point_at_the_cell(tmp_path):
+    """Cells are parsed one by one: what the parser reports is moved to
+    the cell's lines, as when the notebook was one padded source."""
+    nb = _notebook(tmp_path, [("code", "a = 1"),
+                              ("code", "x = 1\ny = '\\d'"),
+                              ("code", "z = 3\ndef f(:\n    pass")])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(SyntaxError) as info:
+            runpath_spec.run_path(nb, loaders=NB_LOADERS)
+    assert (info.value.filename, info.value.lineno, info.value.text) == (
+        nb, 3002, "def f(:\n")
+    escape = [w for w in caught if "escape sequence" in str(w.message)]
+    assert [(w.filename, w.lineno) for w in escape] == [(nb, 2002)]
+    import linecache
+    assert linecache.getline(nb, 2002) == "y = '\\d'\n"
+
+
+def test_deeply_nested_json_is_a_runpath_error(tmp_path):
+    p = tmp_path / "deep.ipynb"
+    p.write_text("[" * 200000 + "]" * 200000)
+    with pytest.raises(runpath_spec.RunpathError) as info:
+        runpath_spec.run_path(str(p), loaders=NB_LOADERS)
+    message = str(info.value)
+    assert repr(str(p)) in message and "nested" in message
+    assert info.value.path == str(p)
+
+
+@pytest.mark.parametrize("source", [[["x = 1\n"]], 42, {"a": 1}])
+def test_a_cell_source_that_is_not_text_is_a_runpath_error(source,
+                                                          tmp_path):
+    nb = _notebook(tmp_path, [("code", "x = 1"), ("code", source)])
+    with pytest.raises(runpath_spec.RunpathError) as info:
+        runpath_spec.run_path(nb, loaders=NB_LOADERS)
+    assert str(info.value).startswith(
+        "notebook %r: cell 2: expected 'source' as a string or a list of "
+        "strings, got " % nb)
+
+
+def test_warnings_escape_control_characters_from_the_notebook(tmp_path):
+    nb = _notebook(tmp_path, [
+        ("code", "%magic\x1b[2J\x1b]0;owned\x07 arg\nx = 1"),
+        ("code", "!\x1b[31mred"),
+    ])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        runpath_spec.run_path(nb, loaders=NB_LOADERS)
+    [w] = [w for w in caught if w.category is NotebookMagicWarning]
+    shown = warnings.formatwarning(w.message, w.category, w.filename,
+                                   w.lineno)
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "%magic\\x1b[2J\\x1b]0;owned\\x07 (cell 1)" in str(w.message)
+    assert "!\\x1b[31mred (cell 2)" in str(w.message)
 
 
 def test_notebook_through_the_entry_point_and_cli(tmp_path):

@@ -64,6 +64,18 @@ def test_overlapping_runs_in_threads_restore_sys_exactly(tmp_path,
     pkg.mkdir(parents=True)
     (pkg / "__init__.py").write_text("")
     (pkg / "m.py").write_text(RECORDING_BODY)
+    # run_main has no init_globals: its targets read theirs from a module.
+    mains = []
+    for i in range(8):
+        d = tmp_path / ("m%d" % i)
+        d.mkdir()
+        mains.append(make_path_target("script", d, textwrap.dedent('''\
+            import rps_thread_params
+            SLEEP, RAISE = rps_thread_params.params[%d]
+        ''') % i + RECORDING_BODY))
+    params = type(sys)("rps_thread_params")
+    params.params = {}
+    sys.modules["rps_thread_params"] = params
     sys.path.insert(1, str(tmp_path / "modroot2"))
     before = _sys_state()
     records, errors = [], []
@@ -73,12 +85,16 @@ def test_overlapping_runs_in_threads_restore_sys_exactly(tmp_path,
         sleep = 0.0005 * ((i + round_) % 4)
         should_raise = (i + round_) % 5 == 0
         init = {"SLEEP": sleep, "RAISE": should_raise}
-        kind = ("path", "module", "module-alter")[(i + round_) % 3]
+        kind = ("path", "module", "module-alter", "main")[(i + round_) % 4]
         start = time.perf_counter()
         try:
             if kind == "path":
                 g = runpath_spec.run_path(scripts[i], init_globals=init)
                 own = scripts[i]
+            elif kind == "main":
+                params.params[i] = (sleep, should_raise)
+                g = runpath_spec.run_main(mains[i], ["arg"])
+                own = mains[i]
             else:
                 # A run name of its own: registered under the module's name,
                 # the other threads would (rightly) warn that it is there.
@@ -109,6 +125,8 @@ def test_overlapping_runs_in_threads_restore_sys_exactly(tmp_path,
         t.join()
     sys.path.remove(str(tmp_path / "modroot2"))
     sys.modules.pop("rps_threaded", None)
+    del sys.modules["rps_thread_params"]
+    del before[2]["rps_thread_params"]
     before[1].remove(str(tmp_path / "modroot2"))
     assert not errors
     _assert_restored(before)
@@ -121,6 +139,150 @@ def test_overlapping_runs_in_threads_restore_sys_exactly(tmp_path,
             assert argv0 == own and own_module
             alone += 1
     assert len(records) > 100
+
+
+# Targets that wait on a module of events, so that runs in threads overlap
+# in a chosen order: no sleeps.  ``rps_sync.steps[NAME]`` is the list of
+# calls a target named NAME makes while it runs.
+SYNC_BODY = textwrap.dedent('''\
+    import sys, rps_sync
+    seen_argv0 = sys.argv[0]
+    seen_path0 = sys.path[0]
+    for _step in rps_sync.steps[NAME]:
+        _step()
+''')
+
+
+@pytest.fixture
+def sync(monkeypatch):
+    import types
+    mod = types.ModuleType("rps_sync")
+    mod.events = {name: threading.Event() for name in (
+        "a_running", "b_running", "a_done")}
+    mod.steps = {}
+    monkeypatch.setitem(sys.modules, "rps_sync", mod)
+    argv, argv_items, path = sys.argv, list(sys.argv), list(sys.path)
+    yield mod
+    # Undo what a failing run left, so that one failure stays one.
+    sys.argv = argv
+    argv[:] = argv_items
+    sys.path[:] = path
+
+
+def _wait(event):
+    def wait():
+        assert event.wait(60)
+    return wait
+
+
+def _sync_target(kind, where, name):
+    where.mkdir()
+    return make_path_target(kind, where, "NAME = %r\n" % name + SYNC_BODY)
+
+
+def _in_thread(call, errors):
+    def run():
+        try:
+            call()
+        except BaseException as exc:  # pragma: no cover - a real failure
+            errors.append(exc)
+    t = threading.Thread(target=run)
+    t.start()
+    return t
+
+
+def _a_then_b_a_ends_first(sync, run_a, run_b):
+    """A starts; B starts while A runs; A ends while B runs; then B ends."""
+    ev = sync.events
+    sync.steps["a"] = [ev["a_running"].set, _wait(ev["b_running"])]
+    sync.steps["b"] = [ev["b_running"].set, _wait(ev["a_done"])]
+    errors = []
+    a = _in_thread(run_a, errors)
+    assert ev["a_running"].wait(60)
+    b = _in_thread(run_b, errors)
+    a.join()
+    ev["a_done"].set()
+    b.join()
+    assert not errors
+
+
+@pytest.mark.parametrize("a_kind", ["script", "directory", "zip"])
+@pytest.mark.parametrize("a_runs", ["run_path", "run_main"])
+def test_run_main_overlapping_another_run_that_ends_first(a_kind, a_runs,
+                                                          tmp_path, sync):
+    """The issue's reproductions: A runs, run_main starts in B, A ends first.
+
+    runpath_spec used to leave A's ``sys.argv[0]`` or A's directory at
+    ``sys.path[0]`` for good, or (run_main in A) lose the caller's
+    ``sys.path[0]``."""
+    a = _sync_target(a_kind, tmp_path / "a_dir", "a")
+    b = _sync_target("script", tmp_path / "b_dir", "b")
+    before = _sys_state()
+    run_a = getattr(runpath_spec, a_runs)
+    _a_then_b_a_ends_first(sync, lambda: run_a(a),
+                           lambda: runpath_spec.run_main(b, ["x"]))
+    _assert_restored(before)
+
+
+@pytest.mark.parametrize("b_kind", ["script", "directory"])
+def test_run_path_overlapping_run_main_that_ends_first(b_kind, tmp_path,
+                                                       sync):
+    a = _sync_target("script", tmp_path / "a_dir", "a")
+    b = _sync_target(b_kind, tmp_path / "b_dir", "b")
+    before = _sys_state()
+    _a_then_b_a_ends_first(sync, lambda: runpath_spec.run_main(a, ["x"]),
+                           lambda: runpath_spec.run_path(b))
+    _assert_restored(before)
+
+
+def test_run_main_leaves_a_sys_argv_the_target_replaced(tmp_path):
+    """As pdb's ``run a b c`` does (issue #14): the new list stays."""
+    (tmp_path / "r").mkdir()
+    (tmp_path / "k").mkdir()
+    replaces = make_path_target("script", tmp_path / "r",
+                                "import sys\nsys.argv = ['new', 'a', 'b']\n")
+    keeps = make_path_target("script", tmp_path / "k", "x = 1\n")
+    saved = sys.argv
+    try:
+        runpath_spec.run_main(replaces, ["x"])
+        assert sys.argv == ["new", "a", "b"]
+    finally:
+        sys.argv = saved
+    before = _sys_state()
+    runpath_spec.run_main(keeps, ["y"])
+    assert sys.argv is saved
+    _assert_restored(before)
+
+
+def test_sixteen_threads_of_run_path_and_run_main_restore_sys_exactly(
+        tmp_path, sync):
+    """Each round, 16 runs of mixed kinds are all in force at once (a
+    barrier in the targets holds them), then end in whatever order the
+    threads are scheduled."""
+    kinds = [("run_path", "script"), ("run_path", "directory"),
+             ("run_path", "zip"), ("run_main", "script"),
+             ("run_main", "directory"), ("run_main", "zip")]
+    barrier = threading.Barrier(16)
+    targets = {}
+    for i in range(16):
+        sync.steps["t%d" % i] = [lambda: barrier.wait(60)]
+        for runs, kind in kinds:
+            targets[i, runs, kind] = _sync_target(
+                kind, tmp_path / ("%d_%s_%s" % (i, runs, kind)), "t%d" % i)
+    before = _sys_state()
+    errors = []
+
+    def worker(i):
+        for round_ in range(12):
+            runs, kind = kinds[(i + round_) % len(kinds)]
+            getattr(runpath_spec, runs)(targets[i, runs, kind], ["r"]
+                                        if runs == "run_main" else None)
+
+    threads = [_in_thread(lambda i=i: worker(i), errors) for i in range(16)]
+    for t in threads:
+        t.join()
+    assert not errors
+    _assert_restored(before)
 
 
 def test_runpy_itself_is_left_wrong_by_overlapping_threads(tmp_path):
