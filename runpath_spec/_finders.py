@@ -20,6 +20,7 @@ import system (``import_hooks=True``) are consulted as documented in
 import io
 import os
 import stat
+import sys
 from importlib.machinery import ModuleSpec
 
 from ._cpython import MAGIC_NUMBER
@@ -316,6 +317,8 @@ def find_path(path_name, name="__main__", code_filename=None,
         raise BadPathError(
             "path {!r} contains a NUL character: expected a file system "
             "path".format(fspath), path=fspath)
+    # Before anything of the target is read or run: a veto changes nothing.
+    sys.audit("runpath_spec.find", fspath, "path")
     target = _custom_target(fspath, path_name, name, loaders)
     if target is not None:
         return target

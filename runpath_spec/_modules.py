@@ -125,6 +125,8 @@ def module_details(mod_name, error=ImportError):
     (``ImportError``, or runpy's ``_Error``).
     """
     _check_name(mod_name, error)
+    # Before a parent package is imported: a veto runs nothing.
+    sys.audit("runpath_spec.find", mod_name, "module")
     pkg_name = mod_name.rpartition(".")[0]
     if pkg_name:
         _import_parent(mod_name, pkg_name)

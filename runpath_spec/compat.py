@@ -209,6 +209,7 @@ def _get_main_module_details(error=ImportError):
     # Unlike runpy's, it asks only the finder of the entry python put at
     # sys.path[0] (an entry without __main__ must not run one found
     # elsewhere: gh-75221) and so never takes __main__ out of sys.modules.
+    sys.audit("runpath_spec.find", sys.path[0], "path")
     return _main_details_in(sys.path[0], error)
 
 

@@ -634,3 +634,70 @@ def test_ten_thousand_runs_do_not_grow(tmp_path, module_tree):
     assert len(sys.path_importer_cache) == cache
     assert len(zipimport._zip_directory_cache) == zip_cache
     assert last - first < 256 * 1024, (first, last)
+
+
+# -- the find event (issue #17) -------------------------------------------------
+
+VETO_CALLS = {
+    "run_path-script": "runpath_spec.run_path(SCRIPT)",
+    "run_path-directory": "runpath_spec.run_path(DIRECTORY)",
+    "run_module": "runpath_spec.run_module('vetopkg.mod')",
+    "run_module-alter_sys": "runpath_spec.run_module('vetopkg.mod', "
+                            "alter_sys=True)",
+    "spec_from_module": "runpath_spec.spec_from_module('vetopkg.mod')",
+    "spec_from_path": "runpath_spec.spec_from_path(SCRIPT)",
+    "run_main-module": "runpath_spec.run_main('vetopkg.mod', module=True)",
+    "run_main-script": "runpath_spec.run_main(SCRIPT)",
+    "MainTarget-module": "runpath_spec.MainTarget('vetopkg.mod', "
+                         "module=True)",
+    "compat.run_path": "compat.run_path(SCRIPT)",
+    "compat.run_module": "compat.run_module('vetopkg.mod')",
+    "compat._run_module_as_main": "compat._run_module_as_main("
+                                  "'vetopkg.mod')",
+}
+
+
+@pytest.mark.parametrize("call", sorted(VETO_CALLS))
+def test_a_veto_of_the_find_event_runs_nothing_and_changes_nothing(
+        call, tmp_path):
+    """runpath_spec.find is raised before anything of the target -- its
+    parent packages included -- is read or run; a veto leaves sys as it was."""
+    pkg = tmp_path / "vetopkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("print('PACKAGE RAN')\n")
+    (pkg / "mod.py").write_text("print('MODULE RAN')\n")
+    (tmp_path / "s.py").write_text("print('SCRIPT RAN')\n")
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "__main__.py").write_text("print('DIR RAN')\n")
+    code = textwrap.dedent('''
+        import sys
+        sys.path.insert(0, %r)
+        import runpath_spec
+        from runpath_spec import compat
+        SCRIPT, DIRECTORY = %r, %r
+        seen = []
+        def hook(event, args):
+            if event.startswith("runpath_spec."):
+                seen.append(event)
+            if event == "runpath_spec.find":
+                raise PermissionError("vetoed %%r" %% (args,))
+        before = (list(sys.argv), list(sys.path), dict(sys.modules))
+        sys.addaudithook(hook)
+        try:
+            %s
+        except PermissionError as e:
+            print("refused", e)
+        after = (list(sys.argv), list(sys.path), dict(sys.modules))
+        print("events", seen)
+        print("unchanged", before[:2] == after[:2],
+              sorted(name for name in set(after[2]) - set(before[2])
+                     if not name.startswith("runpath_spec.")))
+    ''') % (str(tmp_path), str(tmp_path / "s.py"), str(tmp_path / "d"),
+            VETO_CALLS[call])
+    out = subprocess.run([sys.executable, "-c", code], cwd=str(tmp_path),
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         universal_newlines=True, timeout=120)
+    assert "RAN" not in out.stdout, out.stdout
+    assert "refused vetoed" in out.stdout, out.stdout
+    assert "events ['runpath_spec.find']" in out.stdout, out.stdout
+    assert "unchanged True []" in out.stdout, out.stdout
