@@ -121,12 +121,23 @@ def _prepare(target, args, opts):
     it cannot run, after printing what python prints."""
     from ._main import MainTarget
     from .errors import RunpathError
+    find = (MainTarget.found_without_running if opts["explain"]
+            else MainTarget)
     try:
-        return MainTarget(target, args, module=opts["module"],
-                          profile=opts["profile"],
-                          check_source=opts["check_source"],
-                          import_hooks=opts["import_hooks"],
-                          cache=opts["cache"])
+        prepared = find(target, args, module=opts["module"],
+                        profile=opts["profile"],
+                        check_source=opts["check_source"],
+                        import_hooks=opts["import_hooks"],
+                        cache=opts["cache"])
+        if not opts["explain"]:
+            prepared.code  # compiled now: a bad pyc cannot run either
+        return prepared
+    except SyntaxError as exc:
+        # python shows the error alone, without a traceback (the default
+        # hook prints exc.__traceback__, whatever tb it is given).
+        exc.__traceback__ = None
+        sys.excepthook(type(exc), exc, None)
+        return 1
     except RunpathError as exc:
         # What python (runpy's _Error) prints for a target it cannot run.
         sys.stderr.write("{}: {}\n".format(sys.executable, exc))
@@ -142,6 +153,10 @@ def _explain(prepared, target, opts):
     from ._explain import explain, format_explanation
     info = explain(prepared)
     info = dict({"target": target, "module": opts["module"]}, **info)
+    if opts["module"]:
+        info["note"] = ("found without importing the parent packages: an "
+                        "__init__ that changes its __path__ may make python "
+                        "-m find another file")
     if opts["json"]:
         import json
         print(json.dumps(info, indent=2, sort_keys=True))
@@ -149,6 +164,8 @@ def _explain(prepared, target, opts):
         print("target: {!r}{}".format(target, " (-m)" if opts["module"]
                                       else ""))
         print(format_explanation(info))
+        if opts["module"]:
+            print("\nnote: " + info["note"])
     return 0
 
 

@@ -78,10 +78,14 @@ class MainTarget:
 
     Finding happens in the constructor (for ``-m`` with ``sys.argv[0]`` set
     to ``"-m"`` and ``sys.path[0]`` to the current directory, as python
-    has them while the parent packages import); running, in :meth:`run`.
-    Tools that must tell "cannot be run" from "raised while running"
-    (the CLI) use the two steps; :func:`run_main` does both.
+    has them while the parent packages import); compiling, on the first
+    use of :attr:`code` (so a debugger can report a ``SyntaxError`` as the
+    program's own); running, in :meth:`run`.  Tools that must tell "cannot
+    be run" from "raised while running" (the CLI) use the steps apart;
+    :func:`run_main` does them all.
     """
+
+    _code = None
 
     def __init__(self, target, argv=None, *, module=False, profile="python",
                  check_source=False, import_hooks=False, loaders=None,
@@ -96,7 +100,8 @@ class MainTarget:
             self.kind = "module"
             with _sysstate.argv(["-m"] + self.args), \
                     _sysstate.Path0(python_path0("module"), self.replace):
-                _, self.spec, self.code = module_details(target, RunpathError)
+                _, self.spec, self._code = module_details(target,
+                                                          RunpathError)
             self.argv0 = self.spec.origin
             self.path0 = python_path0("module")
             return
@@ -110,7 +115,35 @@ class MainTarget:
         self.kind, self.spec = found.kind, found.spec
         self.argv0 = given
         self.path0 = python_path0(found.kind, found.entry or path)
-        self.code = code_for_spec(self.spec)
+
+    @property
+    def code(self):
+        """The code object that :meth:`run` executes, compiled (or read)
+        on first use; a ``SyntaxError`` or :class:`~runpath_spec.PycError`
+        is raised here."""
+        if self._code is None:
+            self._code = code_for_spec(self.spec)
+        return self._code
+
+    @classmethod
+    def found_without_running(cls, target, argv=None, *, module=False,
+                              profile="python", **find):
+        """A target found as the constructor finds it, but with nothing of
+        it run or written (``--explain``): a module is found without
+        importing its parent packages, and nothing is compiled."""
+        if not module:
+            return cls(target, argv, profile=profile, **find)
+        from ._modules import spec_without_import
+        self = cls.__new__(cls)
+        self._profile = chosen = get_profile(profile)
+        self.profile = chosen.name
+        self.args = [] if argv is None else [os.fsdecode(a) for a in argv]
+        self.replace = _startup_added_path0()
+        self.kind = "module"
+        self.spec = spec_without_import(target)
+        self.argv0 = self.spec.origin
+        self.path0 = python_path0("module")
+        return self
 
     @property
     def argv(self):

@@ -12,7 +12,7 @@ from ._files import prefill_cached
 from ._loaders import code_for_spec
 from .errors import PycError, RunpathError
 
-__all__ = ["module_details", "spec_from_module"]
+__all__ = ["module_details", "spec_from_module", "spec_without_import"]
 
 
 def _error(error, msg, name=None, path=None):
@@ -149,3 +149,46 @@ def spec_from_module(mod_name):
     (an :class:`ImportError`) with ``name`` and ``path`` set.
     """
     return module_details(mod_name, RunpathError)[1]
+
+
+def _ask_meta_path(fullname, path):
+    """The first spec a ``sys.meta_path`` finder gives, as import would."""
+    for finder in list(sys.meta_path):
+        find_spec = getattr(finder, "find_spec", None)
+        spec = None if find_spec is None else find_spec(fullname, path)
+        if spec is not None:
+            return spec
+    return None
+
+
+def spec_without_import(mod_name):
+    """The spec ``python -m mod_name`` would run, found without importing
+    -- and so without running -- its parent packages: each parent's spec
+    from the finders, then its ``submodule_search_locations``.
+
+    It may differ from what an import finds where a package's
+    ``__init__`` changes its own ``__path__``.  Errors are
+    :class:`~runpath_spec.RunpathError`.
+    """
+    _check_name(mod_name, RunpathError)
+    sys.audit("runpath_spec.find", mod_name, "module")
+    path, spec, name = None, None, ""
+    for part in mod_name.split("."):
+        if spec is not None:
+            path = spec.submodule_search_locations
+            if path is None:
+                raise RunpathError("No module named {}; {!r} is not a "
+                                   "package".format(mod_name, name),
+                                   name=mod_name)
+        name = name + "." + part if name else part
+        module = sys.modules.get(name)
+        spec = getattr(module, "__spec__", None) or _ask_meta_path(name, path)
+        if spec is None:
+            raise RunpathError("No module named %s" % name, name=name)
+    if spec.submodule_search_locations is not None:
+        if mod_name.endswith("__main__"):
+            raise RunpathError("Cannot use package as __main__ module",
+                               name=mod_name, path=spec.origin)
+        return spec_without_import(mod_name + ".__main__")
+    prefill_cached(spec)
+    return spec

@@ -333,6 +333,12 @@ def code_from_pyc(data: bytes, *, name: str | None = None,
         # SystemError: marshal built an object its own checks then refused.
         raise PycError("{!r} has corrupt marshal data: {}".format(where, exc),
                        name=name, path=path) from exc
+    except MemoryError as exc:
+        # A length field far beyond the file: hostile or damaged, either way
+        # not bytecode to run.
+        raise PycError("{!r} has corrupt marshal data: it claims more "
+                       "memory than there is ({} bytes of pyc)".format(
+                           where, len(data)), name=name, path=path) from exc
     if not isinstance(code, type(code_from_pyc.__code__)):
         raise PycError(
             "{!r} does not hold a code object: expected code, got {}".format(

@@ -291,3 +291,67 @@ def test_explain_text_and_bytecode_match(tmp_path):
     for text in ("kind: bytecode", "dunders, by profile:", "sys.path[0]",
                  "matches_source", "True"):
         assert text in out.stdout
+
+
+# -- --explain runs and writes nothing; errors as python shows them -----------
+
+def test_explain_dash_m_imports_no_parent_package(tmp_path):
+    """Issue #17: --explain -m finds the spec without running the parents'
+    __init__ (nothing of it in the output, nothing in the JSON)."""
+    pkg = tmp_path / "explpkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("print('PARENT RAN')\n")
+    (pkg / "sub" / "__init__.py").write_text("print('SUB RAN')\n")
+    (pkg / "sub" / "__main__.py").write_text("print('MAIN RAN')\n")
+    (pkg / "mod.py").write_text("print('MOD RAN')\n")
+    for name, expected in (("explpkg.mod", "mod.py"),
+                           ("explpkg.sub", "__main__.py")):
+        out = run(["-m", "runpath_spec", "--explain", "--json", "-m", name],
+                  tmp_path)
+        assert out.returncode == 0, out.stderr
+        assert "RAN" not in out.stdout + out.stderr
+        info = json.loads(out.stdout)
+        assert info["spec"]["origin"].endswith(expected)
+        assert "without importing" in info["note"]
+
+
+def test_explain_dash_m_of_a_missing_module(tmp_path):
+    out = run(["-m", "runpath_spec", "--explain", "-m", "nosuch_rps.mod"],
+              tmp_path)
+    assert out.returncode == 1
+    assert "No module named nosuch_rps" in out.stderr
+
+
+def test_explain_of_a_directory_writes_nothing(tmp_path):
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__main__.py").write_text("print('ran')\n")
+    env = _env()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    out = subprocess.run([sys.executable, "-m", "runpath_spec", "--explain",
+                          str(app)], cwd=str(tmp_path), env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         universal_newlines=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert sorted(os.listdir(str(app))) == ["__main__.py"]
+
+
+def test_explain_of_a_hostile_pyc_is_a_clear_answer(tmp_path):
+    """A pyc whose marshal data claims a huge object: --explain decodes the
+    header and never unmarshals it (no MemoryError)."""
+    import importlib.util
+    bad = tmp_path / "huge.pyc"
+    bad.write_bytes(importlib.util.MAGIC_NUMBER + bytes(12)
+                    + b"s\xff\xff\xff\x7f")  # a 2 GiB bytes object, cut
+    out = run(["-m", "runpath_spec", "--explain", str(bad)], tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "kind: bytecode" in out.stdout
+    assert "MemoryError" not in out.stderr
+
+
+def test_a_syntax_error_is_shown_as_python_shows_it(tmp_path):
+    (tmp_path / "bad.py").write_text("x = (\n")
+    direct = run(["bad.py"], tmp_path)
+    ours = run(["-m", "runpath_spec", "bad.py"], tmp_path)
+    assert (ours.returncode, ours.stderr) == (direct.returncode,
+                                               direct.stderr)

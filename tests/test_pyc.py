@@ -397,3 +397,29 @@ def test_arbitrary_bytes_run_or_raise_our_errors(data, where,
                                     KeyError, AttributeError)), exc
     assert sys.argv == before[0] and sys.path == before[1]
     assert all(sys.modules.get(k) is v for k, v in before[2].items())
+
+
+def test_marshal_data_that_claims_huge_memory_is_a_pyc_error(tmp_path):
+    """A tuple of 2**31-1 items in 30 bytes: marshal tries to allocate it
+    and fails (MemoryError, under a 2 GiB address-space limit so that it
+    fails the same way on every machine); that is a PycError naming the
+    file."""
+    resource = pytest.importorskip("resource", reason="needs setrlimit")
+    code = ("import resource, sys\n"
+            "sys.path.insert(0, %r)\n"
+            "from runpath_spec import pyc\n"
+            "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))\n"
+            "data = pyc.MAGIC_NUMBER + bytes(12) + b'(\\xff\\xff\\xff\\x7f'"
+            " + bytes(10)\n"
+            "try:\n"
+            "    pyc.code_from_pyc(data, path='huge.pyc')\n"
+            "except pyc.PycError as exc:\n"
+            "    print(type(exc.__cause__).__name__, exc)\n") % (
+                os.path.dirname(os.path.dirname(os.path.abspath(
+                    pyc.__file__))),)
+    out = subprocess.run([sys.executable, "-c", code],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         universal_newlines=True, timeout=60)
+    assert out.stdout.startswith("MemoryError 'huge.pyc' has corrupt marshal "
+                                 "data: it claims more memory"), (
+        out.stdout, out.stderr)
