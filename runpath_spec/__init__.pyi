@@ -122,7 +122,6 @@ def run_main(
 
 class MainTarget:
     # The spec, its code and the sys state the target runs with.
-    code: CodeType
     spec: ModuleSpec
     kind: _Kind
     profile: _Profile
@@ -145,6 +144,25 @@ class MainTarget:
         loaders: _Loaders | None = ...,
         cache: bool = ...,
     ) -> None: ...
+    # The code run() executes, compiled (or read) on first use: a
+    # SyntaxError or PycError is raised here.
+    @property
+    def code(self) -> CodeType: ...
+    # Found as the constructor finds it, with nothing run, compiled or
+    # written (a module without importing its parent packages).
+    @classmethod
+    def found_without_running(
+        cls,
+        target: _StrOrBytesPath,
+        argv: Iterable[str | bytes] | None = ...,
+        *,
+        module: bool = ...,
+        profile: _Profile = ...,
+        check_source: bool = ...,
+        import_hooks: bool = ...,
+        loaders: _Loaders | None = ...,
+        cache: bool = ...,
+    ) -> MainTarget: ...
     @property
     def argv(self) -> list[str]: ...
     def run(self) -> dict[str, Any]: ...

@@ -127,12 +127,15 @@ class MainTarget:
 
     @classmethod
     def found_without_running(cls, target, argv=None, *, module=False,
-                              profile="python", **find):
+                              profile="python", check_source=False,
+                              import_hooks=False, loaders=None, cache=False):
         """A target found as the constructor finds it, but with nothing of
         it run or written (``--explain``): a module is found without
         importing its parent packages, and nothing is compiled."""
         if not module:
-            return cls(target, argv, profile=profile, **find)
+            return cls(target, argv, profile=profile,
+                       check_source=check_source, import_hooks=import_hooks,
+                       loaders=loaders, cache=cache)
         from ._modules import spec_without_import
         self = cls.__new__(cls)
         self._profile = chosen = get_profile(profile)

@@ -156,6 +156,11 @@ def use_main_target(t: Targets) -> None:
     assert kinds == {"bytecode", "directory", "zip"}, kinds
     target = runpath_spec.MainTarget("typing_client_mod", module=True)
     assert target.kind == "module"
+    found = runpath_spec.MainTarget.found_without_running(
+        "typing_client_mod", ["b"], module=True, profile="spec",
+        check_source=False, import_hooks=False, loaders=None, cache=False)
+    assert_type(found, runpath_spec.MainTarget)
+    assert found.kind == "module" and found.argv[1:] == ["b"]
 
 
 def use_specs(t: Targets) -> None:
