@@ -11,7 +11,8 @@ import _ast
 import os
 from collections.abc import Callable, Iterable, Mapping
 from importlib.machinery import ModuleSpec, SourceFileLoader, SourcelessFileLoader
-from types import CodeType, ModuleType
+from contextlib import AbstractContextManager
+from types import CodeType, ModuleType, TracebackType
 from typing import Any, Literal, Protocol
 
 from _typeshed import ReadableBuffer, StrPath
@@ -132,6 +133,8 @@ class MainTarget:
     path0: str | None
     # Whether path0 replaces the entry the caller's own start-up put first.
     replace: bool
+    # The module the target last ran in (run, as_main); None before.
+    module: ModuleType | None
     def __init__(
         self,
         target: _StrOrBytesPath,
@@ -165,7 +168,16 @@ class MainTarget:
     ) -> MainTarget: ...
     @property
     def argv(self) -> list[str]: ...
-    def run(self) -> dict[str, Any]: ...
+    # The module attributes the profile gives the target, without running.
+    def attrs(self) -> dict[str, Any]: ...
+    # sys set up as python would (argv, sys.path[0], __main__, __mp_main__)
+    # around a fresh module with attrs(), for a tool that runs code itself.
+    def as_main(self, *, restore: bool = ...) -> AbstractContextManager[ModuleType]: ...
+    def run(self, *, restore: bool = ...) -> dict[str, Any]: ...
+    # A fresh target for a re-run, found anew by its absolute path.
+    def again(self) -> MainTarget: ...
+    # The traceback from the target's own code on.
+    def own_traceback(self, tb: TracebackType | None) -> TracebackType | None: ...
 
 def spec_from_path(
     path: _StrOrBytesPath,

@@ -106,16 +106,6 @@ def _program():
     return orig[0] if orig else sys.executable
 
 
-def _strip_own_frames(tb, code):
-    """The traceback from the target's own frame on, as python shows it."""
-    cur = tb
-    while cur is not None:
-        if cur.tb_frame.f_code is code:
-            return cur
-        cur = cur.tb_next
-    return tb
-
-
 def _prepare(target, args, opts):
     """The :class:`MainTarget`, or the exit status python gives a target
     it cannot run, after printing what python prints."""
@@ -144,6 +134,9 @@ def _prepare(target, args, opts):
         return 1
     except OSError as exc:
         where = exc.filename if exc.filename is not None else target
+        if where == os.path.abspath(target):
+            from ._profiles import python_file
+            where = python_file(target)  # as python shows it (3.8: as given)
         sys.stderr.write("{}: can't open file {!r}: [Errno {}] {}\n".format(
             _program(), os.fsdecode(where), exc.errno, exc.strerror))
         return 2
@@ -169,26 +162,55 @@ def _explain(prepared, target, opts):
     return 0
 
 
+def _report(prepared, exc):
+    """Print the target's uncaught exception as python does."""
+    # The default hook prints exc.__traceback__, whatever tb it is given.
+    exc.__traceback__ = prepared.own_traceback(exc.__traceback__)
+    if prepared.kind == "custom" and sys.excepthook is sys.__excepthook__:
+        # A custom loader's source (a notebook's cells) is known only
+        # to linecache, which the C printer does not read before 3.13.
+        import traceback
+        traceback.print_exception(type(exc), exc, exc.__traceback__)
+    else:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+
+
+def _forget_file(prepared):
+    """python takes ``__file__`` and ``__cached__`` back out of a script's
+    ``__main__`` when it ends, before atexit handlers and lingering
+    threads run (``_PyRun_SimpleFileObject``); runpy's entries keep them."""
+    if prepared.kind in ("directory", "zip", "module"):
+        return
+    namespace = getattr(prepared.module, "__dict__", {})
+    namespace.pop("__file__", None)
+    namespace.pop("__cached__", None)
+
+
+# 3.14 takes __file__ out as soon as the script ends, before it prints an
+# error (sys.excepthook sees no __file__) or handles SystemExit; earlier
+# versions after printing, and not at all on SystemExit.
+_FORGET_FILE_FIRST = sys.version_info >= (3, 14)
+
+
 def _run(prepared):
     """Run the target; report its exception as python would."""
     try:
-        prepared.run()
+        # python leaves sys as the target left it, for atexit handlers,
+        # sys.excepthook and threads still running: so does the CLI.
+        prepared.run(restore=False)
     except SystemExit:
-        raise
+        if _FORGET_FILE_FIRST:
+            _forget_file(prepared)
+        raise  # before 3.14 python exits at once: __file__ stays
     except BaseException as exc:
-        # The default hook prints exc.__traceback__, whatever tb it is given.
-        exc.__traceback__ = _strip_own_frames(exc.__traceback__,
-                                              prepared.code)
-        if prepared.kind == "custom" and sys.excepthook is sys.__excepthook__:
-            # A custom loader's source (a notebook's cells) is known only
-            # to linecache, which the C printer does not read before 3.13.
-            import traceback
-            traceback.print_exception(type(exc), exc, exc.__traceback__)
-        else:
-            sys.excepthook(type(exc), exc, exc.__traceback__)
+        if _FORGET_FILE_FIRST:
+            _forget_file(prepared)
+        _report(prepared, exc)
+        _forget_file(prepared)
         if isinstance(exc, KeyboardInterrupt):
-            _die_of_sigint()
+            _die_of_sigint_at_exit()
         return 1
+    _forget_file(prepared)
     return 0
 
 
@@ -213,11 +235,26 @@ def main(argv=None):
         return prepared
     if opts["explain"]:
         return _explain(prepared, target, opts)
+    import atexit  # built in: free
+    atexit.register(_sigint_if_interrupted)  # before the target's handlers
     return _run(prepared)
 
 
-def _die_of_sigint():  # pragma: no cover - exercised in a subprocess
-    """Exit as python does on an uncaught KeyboardInterrupt: by SIGINT."""
+def _die_of_sigint_at_exit():
+    """Exit as python does on an uncaught KeyboardInterrupt: threads are
+    waited for and atexit handlers run, then the process dies by SIGINT.
+    An atexit handler registered now runs first (they run last in, first
+    out), so the one registered before the target ran does it."""
+    global _SIGINT_AT_EXIT
+    _SIGINT_AT_EXIT = True
+
+
+_SIGINT_AT_EXIT = False
+
+
+def _sigint_if_interrupted():  # pragma: no cover - exercised in a subprocess
+    if not _SIGINT_AT_EXIT:
+        return
     import signal
     sys.stdout.flush()
     sys.stderr.flush()

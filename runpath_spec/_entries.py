@@ -123,7 +123,9 @@ def main_spec(finder, entry):
         _diagnose_zip_main_pyc(finder)
         raise no_main(entry, str(exc)) from exc
     if spec is None or spec.loader is None:
-        raise no_main(entry)
+        # runpy chains the ImportError its lookup of __main__ raised.
+        raise no_main(entry) from ImportError(
+            "No module named __main__", name="__main__")
     archive = getattr(finder, "archive", None)
     if archive is not None and not (spec.origin or "").startswith(archive):
         # zipimporter could not load the code to name its file

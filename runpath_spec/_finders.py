@@ -290,10 +290,12 @@ def _builtin_target(fspath, path_name, name, code_filename, check_source,
             return target
     try:
         st = os.stat(fspath)
-    except (FileNotFoundError, NotADirectoryError):
+    except (FileNotFoundError, NotADirectoryError) as exc:
         target = _inside_zip_target(fspath)
         if target is None:
-            raise
+            # runpy (and python) name the absolute path they tried to open.
+            raise type(exc)(exc.errno, exc.strerror,
+                            os.path.abspath(fspath)) from None
         return target
     if stat.S_ISDIR(st.st_mode):
         return _directory_target(fspath, st, default_hooks)

@@ -33,9 +33,46 @@ from .errors import RunpathError
 __all__ = ["run_main", "MainTarget", "python_path0"]
 
 ModuleType = type(sys)
+
+
 def _startup_added_path0():
     """Did this interpreter's own start-up put an entry at sys.path[0]?"""
     return not (sys.flags.isolated or getattr(sys.flags, "safe_path", False))
+
+
+def _startup_entry():
+    """The ``sys.path[0]`` this process's own start-up gave the running
+    ``__main__``: its script's directory, its directory or zip, the current
+    directory for ``-m``, ``''`` for ``-c`` and the interactive prompt."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if spec is not None and spec.name != "__main__":
+        return os.getcwd()  # python -m tool
+    filename = getattr(main, "__file__", None)
+    if not isinstance(filename, str):
+        return ""
+    if spec is not None:  # python dir/ or app.zip: the entry itself
+        return os.path.dirname(filename)
+    return os.path.dirname(os.path.realpath(filename))
+
+
+def _replaces_startup_entry():
+    """Is ``sys.path[0]`` still what this process's start-up put there?
+
+    Only that entry is replaced by the target's, as python would have put
+    the target's instead of it; a launcher that put its own entries first
+    keeps them (the target's is then inserted before them), as coverage.py
+    does it.
+    """
+    if not (_startup_added_path0() and sys.path):
+        return False
+    first, expected = sys.path[0], _startup_entry()
+    if first == expected:
+        return True
+    cwd = os.getcwd()
+    return {first or cwd, expected or cwd} == {cwd} or (
+        bool(first) and bool(expected)
+        and os.path.realpath(first) == os.path.realpath(expected))
 
 
 def python_path0(kind, path=None):
@@ -73,6 +110,61 @@ class _MainModule:
             override.__exit__(*exc_info)
 
 
+class _ForGood:
+    """What the ``with`` of :meth:`MainTarget.as_main` does with
+    ``restore=False``: the same changes, never undone -- as python leaves
+    them for atexit handlers, ``sys.excepthook`` and lingering threads."""
+
+    def __init__(self, target, module):
+        self.target, self.module = target, module
+
+    def __enter__(self):
+        target = self.target
+        sys.argv = target.argv
+        if target.path0 is not None:
+            if target.replace and sys.path:
+                sys.path[0] = target.path0
+            else:
+                sys.path.insert(0, target.path0)
+        sys.modules["__main__"] = self.module
+        if "__mp_main__" in sys.modules:
+            sys.modules["__mp_main__"] = self.module
+        return self
+
+    def __exit__(self, *exc_info):
+        pass
+
+
+class _AsMain:
+    """The context manager :meth:`MainTarget.as_main` returns."""
+
+    def __init__(self, target, restore):
+        self.module = target.module = module = ModuleType("__main__")
+        module.__dict__.update(target.attrs())
+        if restore:
+            self._changes = [_sysstate.argv(target.argv),
+                             _sysstate.Path0(target.path0, target.replace),
+                             _MainModule(module)]
+        else:
+            self._changes = [_ForGood(target, module)]
+
+    def __enter__(self):
+        entered = []
+        try:
+            for change in self._changes:
+                change.__enter__()
+                entered.append(change)
+        except BaseException:
+            for change in reversed(entered):
+                change.__exit__(None, None, None)
+            raise
+        return self.module
+
+    def __exit__(self, *exc_info):
+        for change in reversed(self._changes):
+            change.__exit__(*exc_info)
+
+
 class MainTarget:
     """A target found as ``python`` would find it, ready to :meth:`run`.
 
@@ -80,41 +172,77 @@ class MainTarget:
     to ``"-m"`` and ``sys.path[0]`` to the current directory, as python
     has them while the parent packages import); compiling, on the first
     use of :attr:`code` (so a debugger can report a ``SyntaxError`` as the
-    program's own); running, in :meth:`run`.  Tools that must tell "cannot
-    be run" from "raised while running" (the CLI) use the steps apart;
+    program's own); running, in :meth:`run` -- or, for a tool that runs
+    the code itself under its own tracer, in :meth:`as_main`.  The CLI and
+    the recipes in the documentation are built on these steps;
     :func:`run_main` does them all.
+
+    Attributes: :attr:`spec` (the ``ModuleSpec``), :attr:`kind` (``"source"``,
+    ``"bytecode"``, ``"directory"``, ``"zip"``, ``"custom"``, ``"hook"`` or
+    ``"module"``), :attr:`profile` (its name), :attr:`argv0` and
+    :attr:`args` (:attr:`argv` is both), :attr:`path0` (``sys.path[0]``
+    while it runs, ``None`` where python adds none: ``-I``, ``-P``) and
+    :attr:`replace` (whether that replaces the entry this process's own
+    start-up put first, or is inserted before a launcher's own entries).
     """
 
     _code = None
+    #: The module the target last ran in (:meth:`run`, :meth:`as_main`),
+    #: ``None`` before.
+    module = None
 
     def __init__(self, target, argv=None, *, module=False, profile="python",
                  check_source=False, import_hooks=False, loaders=None,
                  cache=False):
+        self._setup(target, argv, module, profile,
+                    dict(check_source=check_source, import_hooks=import_hooks,
+                         loaders=loaders, cache=cache))
+        if module:
+            with _sysstate.argv(["-m"] + self.args), \
+                    _sysstate.Path0(self.path0, self.replace):
+                _, self.spec, self._code = module_details(target,
+                                                          RunpathError)
+            self.argv0 = self.spec.origin
+            return
+        chosen = self._profile
+        given = os.fsdecode(target)
+        path = chosen.main_path(given)
+        found = find_path(path, "__main__",
+                          code_filename=chosen.script_filename(given),
+                          **self._find)
+        self.kind, self.spec = found.kind, found.spec
+        self.argv0 = given
+        self.path0 = python_path0(found.kind, found.entry or path)
+
+    def _setup(self, target, argv, module, profile, find):
+        self._target, self._find = target, find
         self._profile = chosen = get_profile(profile)
         #: The profile's name: "runpy", "python" or "spec".
         self.profile = chosen.name
         self.args = [] if argv is None else [
             os.fsdecode(a) if isinstance(a, bytes) else a for a in argv]
-        self.replace = _startup_added_path0()
+        self.replace = _replaces_startup_entry()
         if module:
             self.kind = "module"
-            with _sysstate.argv(["-m"] + self.args), \
-                    _sysstate.Path0(python_path0("module"), self.replace):
-                _, self.spec, self._code = module_details(target,
-                                                          RunpathError)
-            self.argv0 = self.spec.origin
             self.path0 = python_path0("module")
-            return
-        given = os.fsdecode(target)
-        path = chosen.main_path(given)
-        found = find_path(path, "__main__",
-                          code_filename=chosen.script_filename(given),
-                          check_source=check_source,
-                          import_hooks=import_hooks, loaders=loaders,
-                          cache=cache)
-        self.kind, self.spec = found.kind, found.spec
-        self.argv0 = given
-        self.path0 = python_path0(found.kind, found.entry or path)
+
+    @classmethod
+    def found_without_running(cls, target, argv=None, *, module=False,
+                              profile="python", check_source=False,
+                              import_hooks=False, loaders=None, cache=False):
+        """A target found as the constructor finds it, but with nothing of
+        it run or written (``--explain``): a module is found without
+        importing its parent packages, and nothing is compiled."""
+        find = dict(check_source=check_source, import_hooks=import_hooks,
+                    loaders=loaders, cache=cache)
+        if not module:
+            return cls(target, argv, profile=profile, **find)
+        from ._modules import spec_without_import
+        self = cls.__new__(cls)
+        self._setup(target, argv, module, profile, find)
+        self.spec = spec_without_import(target)
+        self.argv0 = self.spec.origin
+        return self
 
     @property
     def code(self):
@@ -125,41 +253,71 @@ class MainTarget:
             self._code = code_for_spec(self.spec)
         return self._code
 
-    @classmethod
-    def found_without_running(cls, target, argv=None, *, module=False,
-                              profile="python", check_source=False,
-                              import_hooks=False, loaders=None, cache=False):
-        """A target found as the constructor finds it, but with nothing of
-        it run or written (``--explain``): a module is found without
-        importing its parent packages, and nothing is compiled."""
-        if not module:
-            return cls(target, argv, profile=profile,
-                       check_source=check_source, import_hooks=import_hooks,
-                       loaders=loaders, cache=cache)
-        from ._modules import spec_without_import
-        self = cls.__new__(cls)
-        self._profile = chosen = get_profile(profile)
-        self.profile = chosen.name
-        self.args = [] if argv is None else [os.fsdecode(a) for a in argv]
-        self.replace = _startup_added_path0()
-        self.kind = "module"
-        self.spec = spec_without_import(target)
-        self.argv0 = self.spec.origin
-        self.path0 = python_path0("module")
-        return self
-
     @property
     def argv(self):
         """``sys.argv`` while the target runs."""
         return [self.argv0] + self.args
 
-    def run(self):
-        """Run the target as ``__main__``; return its globals."""
-        main = ModuleType("__main__")
-        with _sysstate.argv(self.argv), \
-                _sysstate.Path0(self.path0, self.replace), _MainModule(main):
-            return execute(self.spec, self.code, run_name="__main__",
+    def attrs(self):
+        """The module attributes the profile gives the target (``__name__``
+        is ``"__main__"``), as a new dict, without running anything."""
+        return self._profile.attrs(self.spec, "__main__")
+
+    def as_main(self, *, restore=True):
+        """A context manager that makes a fresh module, with :meth:`attrs`,
+        the real ``__main__`` (and ``__mp_main__``) and sets ``sys.argv``
+        and ``sys.path[0]`` as python would; it gives the module.  A tool
+        that runs :attr:`code` itself under its own tracer (a debugger, a
+        coverage tool) does so inside it.  Restored on exit by ownership,
+        unless *restore* is false: then ``sys`` stays as the target leaves
+        it, as python leaves it for atexit handlers, ``sys.excepthook`` and
+        threads still running (for a tool that exits afterwards)."""
+        return _AsMain(self, restore)
+
+    def run(self, *, restore=True):
+        """Run the target as ``__main__``; return its globals.  *restore*
+        as for :meth:`as_main`."""
+        code = self.code  # before sys changes: a SyntaxError changes nothing
+        with self.as_main(restore=restore) as main:
+            return execute(self.spec, code, run_name="__main__",
                            profile=self._profile, module=main, register=False)
+
+    def again(self):
+        """A fresh target for a re-run (a debugger's ``restart``): found
+        anew, the file read again by its absolute path.  A pipe cannot be
+        read twice: :class:`~runpath_spec.RunpathError`."""
+        target = self._target
+        if self.kind != "module":
+            if _is_pipe(self.spec.origin):
+                raise RunpathError(
+                    "cannot run {!r} again: expected a file that can be read "
+                    "again, found a pipe".format(self.argv0), path=self.argv0)
+            target = os.path.abspath(os.fsdecode(target))
+        return type(self)(target, self.args, module=self.kind == "module",
+                          profile=self.profile, **self._find)
+
+    def own_traceback(self, tb):
+        """*tb* from the target's first frame on -- its module code, or a
+        function of its file -- as python shows a program's traceback
+        (runpath_spec's and the tool's frames cut); *tb* itself if the
+        target has no frame in it."""
+        code = self._code
+        filename = None if code is None else code.co_filename
+        cur = tb
+        while cur is not None:
+            frame_code = cur.tb_frame.f_code
+            if frame_code is code or frame_code.co_filename == filename:
+                return cur
+            cur = cur.tb_next
+        return tb
+
+
+def _is_pipe(path):
+    import stat
+    try:
+        return stat.S_ISFIFO(os.stat(path).st_mode)
+    except (OSError, TypeError, ValueError):
+        return False
 
 
 def run_main(target, argv=None, *, module=False, profile="python",

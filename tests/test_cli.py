@@ -350,7 +350,7 @@ def test_explain_of_a_hostile_pyc_is_a_clear_answer(tmp_path):
 
 
 def test_a_syntax_error_is_shown_as_python_shows_it(tmp_path):
-    (tmp_path / "bad.py").write_text("x = (\n")
+    (tmp_path / "bad.py").write_text("1 = x\n")
     direct = run(["bad.py"], tmp_path)
     ours = run(["-m", "runpath_spec", "bad.py"], tmp_path)
     assert (ours.returncode, ours.stderr) == (direct.returncode,

@@ -161,6 +161,14 @@ def use_main_target(t: Targets) -> None:
         check_source=False, import_hooks=False, loaders=None, cache=False)
     assert_type(found, runpath_spec.MainTarget)
     assert found.kind == "module" and found.argv[1:] == ["b"]
+    assert_type(found.attrs(), "dict[str, Any]")
+    again = target.again()
+    assert_type(again, runpath_spec.MainTarget)
+    with again.as_main(restore=True) as main_module:
+        assert_type(main_module, types.ModuleType)
+        exec(again.code, main_module.__dict__)
+    assert_type(again.own_traceback(None), "types.TracebackType | None")
+    assert_type(again.run(restore=True), "dict[str, Any]")
 
 
 def use_specs(t: Targets) -> None:
