@@ -61,12 +61,47 @@ def _import_parent(mod_name, pkg_name):
             raise
     existing = sys.modules.get(mod_name)
     if existing is not None and not hasattr(existing, "__path__"):
-        from warnings import warn
         msg = "{mod_name!r} found in sys.modules after import of " \
             "package {pkg_name!r}, but prior to execution of " \
             "{mod_name!r}; this may result in unpredictable " \
             "behaviour".format(mod_name=mod_name, pkg_name=pkg_name)
-        warn(RuntimeWarning(msg))
+        _warn_as_runpy(RuntimeWarning(msg))
+
+
+# runpy's own __warningregistry__, as warnings keeps one per module.
+_RUNPY_REGISTRY = {}
+
+
+def _runpy_location():
+    """Where runpy's ``warn(...)`` call is: its file name as tracebacks show
+    it (``<frozen runpy>`` where the interpreter froze it) and the line,
+    read off the running version's source (never imported)."""
+    import os
+    from importlib.machinery import FrozenImporter
+    source = os.path.join(os.path.dirname(os.__file__), "runpy.py")
+    lineno = 1
+    try:
+        with open(source, encoding="utf-8") as f:
+            for number, line in enumerate(f, 1):
+                if "warn(RuntimeWarning(msg))" in line:
+                    lineno = number
+                    break
+    except OSError:  # no source on the machine: the first line, then
+        pass
+    frozen = getattr(FrozenImporter, "find_spec", None)
+    if sys.version_info >= (3, 11) and frozen and frozen("runpy"):
+        return "<frozen runpy>", lineno
+    return source, lineno
+
+
+def _warn_as_runpy(warning):
+    """Issue *warning* as runpy issues it -- from module ``runpy``, at its
+    file and line -- so that ``-W ...:runpy`` filters match it and it shows
+    where runpy's does (it is runpy's warning, whoever stands in)."""
+    import warnings
+    filename, lineno = _runpy_location()
+    warnings.warn_explicit(warning, type(warning), filename, lineno,
+                           module="runpy", registry=_RUNPY_REGISTRY)
 
 
 def _find_spec(mod_name, error):
@@ -104,9 +139,18 @@ def _package_main_details(mod_name, spec, error):
                      name=mod_name, path=spec.origin)
 
 
+# The stand-in's own name: its loader knows it by it, not as "runpy".
+_STAND_IN = __name__.rpartition(".")[0] + ".compat"
+
+
 def _module_code(mod_name, spec, error):
+    # runpy asks the loader for the name it was given (for "os.path" the
+    # loader of posixpath then refuses, as under runpy) -- except for runpy
+    # itself when runpath_spec.compat stands in for it (python -m runpy).
+    name = spec.name if (mod_name == "runpy"
+                         and spec.name == _STAND_IN) else mod_name
     try:
-        code = code_for_spec(spec, mod_name)
+        code = code_for_spec(spec, name)
     except PycError as e:
         raise e if isinstance(e, error) else _error(error, format(e)) from e
     except ImportError as e:

@@ -1,6 +1,7 @@
 """runpath_spec.compat: every name runpy defines, with runpy's signatures."""
 
 import inspect
+import os
 import runpy
 import subprocess
 import sys
@@ -9,6 +10,8 @@ import threading
 import pytest
 
 from runpath_spec import compat
+
+from conftest import PROJECT
 
 
 def _public_and_private_names(module):
@@ -138,3 +141,35 @@ def test_main_module_details_keeps_main_in_sys_modules(tmp_path,
         t.join()
     assert name == "__main__" and spec.origin == str(tmp_path / "__main__.py")
     assert all(seen) and sys.modules["__main__"] is main
+
+
+STANDIN = ("import sys, runpath_spec.compat as c; sys.modules['runpy'] = c; "
+           "sys.argv[1:1] = []\n")
+
+
+def test_dash_m_runpy_under_the_stand_in(tmp_path):
+    """Issue #14 item 3: ``python -m runpy MOD`` with the stand-in as runpy
+    (what the interpreter does: _run_module_as_main("runpy"))."""
+    (tmp_path / "hello_rps.py").write_text("import sys\n"
+                                           "print('hello', sys.argv[1:])\n")
+    code = STANDIN + ("sys.argv = ['-m', 'hello_rps', 'x']\n"
+                      "c._run_module_as_main('runpy')\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([PROJECT,
+                                                       str(tmp_path)]))
+    out = subprocess.run([sys.executable, "-c", code], env=env,
+                         cwd=str(tmp_path), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, universal_newlines=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "hello ['x']\n"
+
+
+def test_run_module_of_runpy_under_the_stand_in():
+    code = STANDIN + ("g = c.run_module('runpy', run_name='not_main')\n"
+                      "print(g['__name__'], 'run_path' in g)\n")
+    env = dict(os.environ, PYTHONPATH=PROJECT)
+    out = subprocess.run([sys.executable, "-c", code], env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         universal_newlines=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "not_main True\n"

@@ -388,3 +388,45 @@ def test_generated_targets_match_runpy(kind, form, assignments, run_name,
         sys.path_importer_cache = old[1]
         zipimport._zip_directory_cache = old[2]
     assert_same(theirs, mine)
+
+
+@pytest.mark.parametrize("action", ["ignore", "error"])
+@pytest.mark.parametrize("api", ["run_module", "compat.run_module"])
+def test_already_imported_warning_matches_runpys_filters(api, action,
+                                                         module_tree):
+    """Issue #14: the warning is runpy's -- a filter for module 'runpy'
+    matches it, and it shows runpy's file and line."""
+    import warnings
+    __import__(module_tree + ".mod")
+    ours = runpath_spec.run_module if api == "run_module" else \
+        compat.run_module
+    results = []
+    for func in (runpy.run_module, ours):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warnings.filterwarnings(action, category=RuntimeWarning,
+                                    module="runpy")
+            try:
+                func(module_tree + ".mod")
+                results.append(("ran", [(w.filename, w.lineno, str(
+                    w.message)) for w in caught
+                    if w.category is RuntimeWarning]))
+            except RuntimeWarning as exc:
+                results.append(("raised", str(exc)))
+    assert results[0] == results[1]
+    assert results[0][0] == ("raised" if action == "error" else "ran")
+    if action == "ignore":
+        assert results[0][1] == []
+
+
+def test_already_imported_warning_shows_runpys_location(module_tree):
+    import warnings
+    __import__(module_tree + ".mod")
+    locations = []
+    for func in (runpy.run_module, runpath_spec.run_module):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            func(module_tree + ".mod")
+        locations.append([(w.filename, w.lineno) for w in caught
+                          if w.category is RuntimeWarning])
+    assert locations[0] == locations[1] and len(locations[0]) == 1
