@@ -13,7 +13,7 @@ import unittest
 #: test_library_module runs run_module("runpy"), which finds the stand-in;
 #: test_main_recursion_error expects run_path of an empty directory to run
 #: a __main__ found elsewhere on sys.path -- gh-75221, fixed on purpose.
-EXEMPT = {"test_library_module", "test_main_recursion_error"}
+EXEMPT = {"test_main_recursion_error"}
 SUITES = ("test.test_runpy", "test.test_cmd_line_script")
 
 
