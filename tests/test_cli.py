@@ -192,15 +192,18 @@ def test_bad_pyc_is_reported_without_traceback(tmp_path):
     pyc = compile_pyc(str(tmp_path / "s.py"), str(tmp_path / "s.pyc"))
     data = bytearray(open(pyc, "rb").read())
     data[:2] = (3379).to_bytes(2, "little")
-    open(pyc, "wb").write(bytes(data))
+    with open(pyc, "wb") as f:  # closed (flushed) before the child reads it
+        f.write(bytes(data))
     out = run(["-m", "runpath_spec", "s.pyc"], tmp_path)
     assert out.returncode == 1
     import importlib.util
     # Named as python names a script: absolute from 3.9, as given on 3.8.
     shown = "s.pyc" if sys.version_info < (3, 9) else str(tmp_path / "s.pyc")
+    running = "PyPy" if sys.implementation.name == "pypy" else "Python"
     assert out.stderr == "%s: bad magic number: %r was compiled by " \
-        "Python 3.6 (magic 3379); this is Python %d.%d (magic %d)\n" % (
-            sys.executable, shown, sys.version_info[0], sys.version_info[1],
+        "Python 3.6 (magic 3379); this is %s %d.%d (magic %d)\n" % (
+            sys.executable, shown, running, sys.version_info[0],
+            sys.version_info[1],
             int.from_bytes(importlib.util.MAGIC_NUMBER[:2], "little"))
 
 
