@@ -20,7 +20,7 @@ import marshal
 import sys
 from dataclasses import dataclass
 from importlib.util import MAGIC_NUMBER, source_hash as _source_hash
-from typing import Optional, Union
+from typing import NamedTuple, Optional, Union
 
 from .errors import (BadFlagsError, BadMagicError, PycError, StalePycError,
                      TruncatedPycError)
@@ -36,6 +36,8 @@ __all__ = [
     "classify_pyc",
     "magic_to_int",
     "python_version_for_magic",
+    "MagicRelease",
+    "implementation_for_magic",
     "validate_timestamp",
     "validate_hash",
     "hash_check_wanted",
@@ -77,6 +79,18 @@ _MAGIC_HISTORY = (
     ("3.15", ((3650, 3657),)),
 )
 
+#: The magic numbers other implementations write in their own pycs, as
+#: (implementation, X.Y, ranges).  PyPy numbers its pycs below 3000 (its
+#: ``pypy_incremental_magic``, bumped by 16); each number here was read from
+#: that interpreter's ``importlib.util.MAGIC_NUMBER``.
+_OTHER_MAGIC_HISTORY = (
+    ("PyPy", "3.11", ((432, 432),)),
+)
+
+#: How messages name an implementation's release: "Python 3.12", "PyPy 3.11".
+_IMPLEMENTATION_LABELS = {"CPython": "Python", "cpython": "Python",
+                          "PyPy": "PyPy", "pypy": "PyPy"}
+
 _KINDS = {
     0: "timestamp",
     FLAG_HASH_BASED: "unchecked-hash",
@@ -102,8 +116,18 @@ class PycHeader:
 
     @property
     def python_version(self) -> Optional[str]:
-        """The CPython ``X.Y`` that writes this magic number, if any."""
+        """The Python ``X.Y`` that writes this magic number, if any.
+
+        :attr:`implementation` tells whose: CPython's or, for example,
+        PyPy's own pycs.
+        """
         return python_version_for_magic(self.magic)
+
+    @property
+    def implementation(self) -> Optional[str]:
+        """``"CPython"``, ``"PyPy"`` or ``None``: who writes this magic."""
+        release = implementation_for_magic(self.magic)
+        return release.implementation if release is not None else None
 
 
 def magic_to_int(magic: Union[bytes, int]) -> Optional[int]:
@@ -117,9 +141,38 @@ def magic_to_int(magic: Union[bytes, int]) -> Optional[int]:
 
 
 def python_version_for_magic(magic: Union[bytes, int]) -> Optional[str]:
-    """The CPython ``X.Y`` whose compiler writes *magic* (bytes or int).
+    """The Python ``X.Y`` whose compiler writes *magic* (bytes or int).
 
-    ``None`` for a number that no CPython 3 release line ever used.
+    A CPython 3 release line's number gives that line (``3379``: ``"3.6"``);
+    another implementation's own number gives the Python version it
+    implements (PyPy 3.11's ``432``: ``"3.11"``), and
+    :func:`implementation_for_magic` tells whose it is.  ``None`` for a
+    number that no release ever used.
+    """
+    release = implementation_for_magic(magic)
+    return release.version if release is not None else None
+
+
+class MagicRelease(NamedTuple):
+    """Who writes a magic number: ``MagicRelease("PyPy", "3.11")``."""
+
+    implementation: str
+    version: str
+
+    @property
+    def label(self) -> str:
+        """How messages name it: ``"Python 3.12"``, ``"PyPy 3.11"``."""
+        return "{} {}".format(_IMPLEMENTATION_LABELS.get(
+            self.implementation, self.implementation), self.version)
+
+
+def implementation_for_magic(
+        magic: Union[bytes, int]) -> Optional[MagicRelease]:
+    """The implementation and ``X.Y`` whose compiler writes *magic*.
+
+    ``MagicRelease("CPython", "3.12")`` for a CPython release line's number,
+    ``MagicRelease("PyPy", "3.11")`` for PyPy 3.11's own pycs (``432``);
+    ``None`` for a number that no release ever used.
     """
     number = magic_to_int(magic)
     if number is None:
@@ -127,12 +180,18 @@ def python_version_for_magic(magic: Union[bytes, int]) -> Optional[str]:
     for version, ranges in _MAGIC_HISTORY:
         for low, high in ranges:
             if low <= number <= high:
-                return version
+                return MagicRelease("CPython", version)
+    for implementation, version, ranges in _OTHER_MAGIC_HISTORY:
+        for low, high in ranges:
+            if low <= number <= high:
+                return MagicRelease(implementation, version)
     return None
 
 
 def _running() -> str:
-    return "this is Python {}.{} (magic {})".format(
+    return "this is {} {}.{} (magic {})".format(
+        _IMPLEMENTATION_LABELS.get(sys.implementation.name,
+                                   sys.implementation.name),
         sys.version_info[0], sys.version_info[1], magic_to_int(MAGIC_NUMBER))
 
 
@@ -141,11 +200,11 @@ def _describe_magic(magic: bytes) -> str:
     if number is None:
         return "does not start with a Python magic number (found {!r})".format(
             magic)
-    version = python_version_for_magic(number)
-    if version is None:
+    release = implementation_for_magic(number)
+    if release is None:
         return ("has magic number {}, which belongs to no Python release"
                 .format(number))
-    return "was compiled by Python {} (magic {})".format(version, number)
+    return "was compiled by {} (magic {})".format(release.label, number)
 
 
 def read_header(data: bytes, *, name: Optional[str] = None,
@@ -252,6 +311,7 @@ def hash_check_wanted(header: PycHeader, mode: Optional[str] = None) -> bool:
     if header.kind == "timestamp" or mode == "never":
         return False
     return mode == "always" or header.kind == "checked-hash"
+
 
 
 def code_from_pyc(data: bytes, *, name: Optional[str] = None,

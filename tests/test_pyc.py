@@ -26,10 +26,17 @@ MODES = {
 }
 MAGIC = importlib.util.MAGIC_NUMBER
 THIS = "%d.%d" % sys.version_info[:2]
-OTHER_RELEASES = {"3.6": 3379, "3.7": 3394, "3.8": 3413, "3.9": 3425,
-                  "3.10": 3439, "3.11": 3495, "3.12": 3531, "3.13": 3571,
-                  "3.14": 3627}
-OTHER_RELEASES.pop(THIS, None)
+PYPY = sys.implementation.name == "pypy"
+#: How messages name the running interpreter: "Python 3.12", "PyPy 3.11".
+RUNNING = ("PyPy " if PYPY else "Python ") + THIS
+#: Other releases' magic numbers, by how messages name them.
+OTHER_RELEASES = {"Python 3.6": 3379, "Python 3.7": 3394,
+                  "Python 3.8": 3413, "Python 3.9": 3425,
+                  "Python 3.10": 3439, "Python 3.11": 3495,
+                  "Python 3.12": 3531, "Python 3.13": 3571,
+                  "Python 3.14": 3627, "PyPy 3.11": 432}
+OTHER_RELEASES = {label: number for label, number in OTHER_RELEASES.items()
+                  if number != int.from_bytes(MAGIC[:2], "little")}
 PLACES = ("file", "directory", "zip")
 
 
@@ -126,6 +133,8 @@ def _interpreters():
         if _has_pyenv() else ""
     found = sorted(glob.glob(os.path.join(root, "versions", "3.*", "bin",
                                           "python"))) if root else []
+    found += sorted(glob.glob(os.path.join(root, "versions", "pypy3.*",
+                                           "bin", "pypy3"))) if root else []
     return found or [sys.executable]
 
 
@@ -139,18 +148,20 @@ def test_magic_table_agrees_with_every_interpreter_on_the_machine():
     for python in _interpreters():
         out = subprocess.run(
             [python, "-c", "import sys, importlib.util as u; "
-             "print('%d.%d' % sys.version_info[:2], "
+             "print(sys.implementation.name, '%d.%d' % sys.version_info[:2], "
              "int.from_bytes(u.MAGIC_NUMBER[:2], 'little'), "
              "u.MAGIC_NUMBER == int.from_bytes(u.MAGIC_NUMBER[:2], 'little')"
              ".to_bytes(2, 'little') + b'\\r\\n')"],
             stdout=subprocess.PIPE, universal_newlines=True)
         if out.returncode:
             continue
-        version, number, shape = out.stdout.split()
+        implementation, version, number, shape = out.stdout.split()
         assert shape == "True"
         assert pyc.python_version_for_magic(int(number)) == version
-        checked.append(version)
-    assert THIS in checked
+        assert pyc.implementation_for_magic(int(number)) == (
+            {"cpython": "CPython", "pypy": "PyPy"}[implementation], version)
+        checked.append((implementation, version))
+    assert (sys.implementation.name, THIS) in checked
 
 
 def test_magic_table_agrees_with_this_interpreters_history_comment():
@@ -187,18 +198,46 @@ def test_python_version_for_magic(magic, expected):
     assert pyc.python_version_for_magic(magic) == expected
 
 
+@pytest.mark.parametrize("magic, expected", [
+    (3379, ("CPython", "3.6")), (3495, ("CPython", "3.11")),
+    (432, ("PyPy", "3.11")), (b"\xb0\x01\r\n", ("PyPy", "3.11")),
+    (416, None), (448, None), (1234, None), (b"abcd", None), (-1, None),
+])
+def test_implementation_for_magic(magic, expected):
+    release = pyc.implementation_for_magic(magic)
+    assert release == expected
+    if expected is not None:
+        assert (release.implementation, release.version) == expected
+        assert pyc.python_version_for_magic(magic) == expected[1]
+        assert release.label == ("Python " if expected[0] == "CPython"
+                                 else "PyPy ") + expected[1]
+
+
+def test_pypys_own_pyc_is_named_by_its_header(tmp_path):
+    data = (432).to_bytes(2, "little") + b"\r\n" + read(good_pyc(tmp_path))[4:]
+    header = pyc.read_header(data)
+    assert (header.implementation, header.python_version) == ("PyPy", "3.11")
+    assert header.magic_int == 432
+
+
+def test_cpython_pyc_header_names_cpython(tmp_path):
+    data = (3495).to_bytes(2, "little") + b"\r\n" + read(good_pyc(tmp_path))[4:]
+    assert pyc.read_header(data).implementation == "CPython"
+    assert pyc.read_header(b"NOPE" + data[4:]).implementation is None
+
+
 @pytest.mark.parametrize("where", PLACES)
-@pytest.mark.parametrize("version", sorted(OTHER_RELEASES))
-def test_other_release_magic_names_both_versions(version, where, tmp_path):
+@pytest.mark.parametrize("release", sorted(OTHER_RELEASES))
+def test_other_release_magic_names_both_versions(release, where, tmp_path):
     data = bytearray(read(good_pyc(tmp_path)))
-    data[:2] = OTHER_RELEASES[version].to_bytes(2, "little")
+    data[:2] = OTHER_RELEASES[release].to_bytes(2, "little")
     target = place(tmp_path, bytes(data), where)
     with pytest.raises(BadMagicError) as info:
         runpath_spec.run_path(target)
     msg = str(info.value)
     assert msg.startswith("bad magic number: ")
-    assert "was compiled by Python %s (magic %d); this is Python %s (magic %d)" \
-        % (version, OTHER_RELEASES[version], THIS,
+    assert "was compiled by %s (magic %d); this is %s (magic %d)" \
+        % (release, OTHER_RELEASES[release], RUNNING,
            int.from_bytes(MAGIC[:2], "little")) in msg
     assert info.value.path is not None and "placed" in info.value.path
 
@@ -397,3 +436,4 @@ def test_arbitrary_bytes_run_or_raise_our_errors(data, where,
                                     KeyError, AttributeError)), exc
     assert sys.argv == before[0] and sys.path == before[1]
     assert all(sys.modules.get(k) is v for k, v in before[2].items())
+
