@@ -5,7 +5,8 @@
 * ``_generated/profiles.rst``: the dunders each profile gives each kind of
   target, on **every** CPython 3.8-3.13 pyenv has here, so that the real
   differences between versions show;
-* ``_generated/magic.rst``: the magic-number history runpath_spec knows.
+* ``_generated/magic.rst``: the magic-number history runpath_spec knows,
+  CPython's and other implementations' own (PyPy).
 
 Run by ``.ci/run`` before the docs are built.
 """
@@ -150,6 +151,12 @@ def write_magic():
                          for a, b in ranges)
         lines += ["   * - %s" % version, "     - %s" % text,
                   "     - %d" % ranges[-1][1]]
+    # Other implementations' own pycs (PyPy numbers them below 3000).
+    for implementation, version, ranges in pyc._OTHER_MAGIC_HISTORY:
+        text = ", ".join(str(a) if a == b else "%d-%d" % (a, b)
+                         for a, b in ranges)
+        lines += ["   * - %s %s" % (implementation, version),
+                  "     - %s" % text, "     - %d" % ranges[-1][1]]
     with open(os.path.join(OUT, "magic.rst"), "w") as f:
         f.write("\n".join(lines) + "\n")
 
