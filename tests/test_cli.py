@@ -20,7 +20,8 @@ from conftest import compile_pyc, make_zip
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(
     runpath_spec.__file__)))
-PROBE = open(os.path.join(HERE, "probe_target.py")).read()
+with open(os.path.join(HERE, "probe_target.py")) as _f:
+    PROBE = _f.read()
 
 
 def _env(isolated=False):
@@ -190,7 +191,8 @@ def test_same_message_and_status_for_bad_targets(args, tmp_path):
 def test_bad_pyc_is_reported_without_traceback(tmp_path):
     (tmp_path / "s.py").write_text("x = 1\n")
     pyc = compile_pyc(str(tmp_path / "s.py"), str(tmp_path / "s.pyc"))
-    data = bytearray(open(pyc, "rb").read())
+    with open(pyc, "rb") as f:
+        data = bytearray(f.read())
     data[:2] = (3379).to_bytes(2, "little")
     with open(pyc, "wb") as f:  # closed (flushed) before the child reads it
         f.write(bytes(data))

@@ -167,7 +167,8 @@ def test_magic_table_agrees_with_every_interpreter_on_the_machine():
 def test_magic_table_agrees_with_this_interpreters_history_comment():
     from importlib import _bootstrap_external
     try:
-        source = open(_bootstrap_external.__file__, encoding="utf-8").read()
+        with open(_bootstrap_external.__file__, encoding="utf-8") as f:
+            source = f.read()
     except (OSError, TypeError):
         pytest.skip("importlib._bootstrap_external has no source file here")
     start = source.find("#     Python 3000:")

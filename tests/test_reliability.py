@@ -297,7 +297,8 @@ def test_directory_where_a_file_is_needed(tmp_path):
 
 def test_a_zip_that_is_not_one(tmp_path):
     z = make_zip(str(tmp_path / "good.zip"), {"__main__.py": "x = 1\n"})
-    data = open(z, "rb").read()
+    with open(z, "rb") as f:
+        data = f.read()
     cut = tmp_path / "cut.zip"
     cut.write_bytes(data[:len(data) // 2])
     with pytest.raises(BadZipError) as info:
