@@ -164,7 +164,13 @@ def test_probe_reports_are_identical(target, flag, tree, request):
         direct.stderr, ours.stderr)
     expected, actual = report(direct), report(ours)
     if flag == "no-flag" and target.startswith("script"):
-        assert expected["path"][0] == os.path.realpath(str(tree / "other")) \
+        # The script's real directory -- on PyPy, which follows only the
+        # script file's own symlinks, the symlinked directory as it is.
+        where = os.path.realpath(str(tree / "other"))
+        if sys.implementation.name == "pypy" \
+                and target == "script-in-symlinked-dir":
+            where = str(tree / "work" / "linkdir")
+        assert expected["path"][0] == where \
             or target in ("script-relative", "script-absolute")
     assert actual == expected
     assert actual["is_main"] is True
