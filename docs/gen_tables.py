@@ -6,7 +6,8 @@
   target, on **every** CPython 3.8-3.15 pyenv has here (the newest patch
   release of each) and on PyPy 3.11 when ``pyenv`` has one, so that the
   real differences between versions show;
-* ``_generated/magic.rst``: the magic-number history runpath_spec knows.
+* ``_generated/magic.rst``: the magic-number history runpath_spec knows,
+  CPython's and other implementations' own (PyPy).
 
 Run by ``.ci/run`` before the docs are built.  An interpreter that cannot
 be measured (it fails to start, or runpath_spec fails on it) is named on
@@ -236,6 +237,12 @@ def write_magic():
                          for a, b in ranges)
         lines += ["   * - %s" % version, "     - %s" % text,
                   "     - %d" % ranges[-1][1]]
+    # Other implementations' own pycs (PyPy numbers them below 3000).
+    for implementation, version, ranges in pyc._OTHER_MAGIC_HISTORY:
+        text = ", ".join(str(a) if a == b else "%d-%d" % (a, b)
+                         for a, b in ranges)
+        lines += ["   * - %s %s" % (implementation, version),
+                  "     - %s" % text, "     - %d" % ranges[-1][1]]
     with open(os.path.join(OUT, "magic.rst"), "w") as f:
         f.write("\n".join(lines) + "\n")
 

@@ -35,6 +35,8 @@ __all__ = [
     "classify_pyc",
     "magic_to_int",
     "python_version_for_magic",
+    "MagicRelease",
+    "implementation_for_magic",
     "validate_timestamp",
     "validate_hash",
     "hash_check_wanted",
@@ -79,6 +81,18 @@ _MAGIC_HISTORY = (
     ("3.14", ((3600, 3627),)),
     ("3.15", ((3650, 3666),)),
 )
+
+#: The magic numbers other implementations write in their own pycs, as
+#: (implementation, X.Y, ranges).  PyPy numbers its pycs below 3000 (its
+#: ``pypy_incremental_magic``, bumped by 16); each number here was read from
+#: that interpreter's ``importlib.util.MAGIC_NUMBER``.
+_OTHER_MAGIC_HISTORY = (
+    ("PyPy", "3.11", ((432, 432),)),
+)
+
+#: How messages name an implementation's release: "Python 3.12", "PyPy 3.11".
+_IMPLEMENTATION_LABELS = {"CPython": "Python", "cpython": "Python",
+                          "PyPy": "PyPy", "pypy": "PyPy"}
 
 _KINDS = {
     0: "timestamp",
@@ -132,8 +146,18 @@ class PycHeader:
 
     @property
     def python_version(self) -> str | None:
-        """The CPython ``X.Y`` that writes this magic number, if any."""
+        """The Python ``X.Y`` that writes this magic number, if any.
+
+        :attr:`implementation` tells whose: CPython's or, for example,
+        PyPy's own pycs.
+        """
         return python_version_for_magic(self.magic)
+
+    @property
+    def implementation(self) -> str | None:
+        """``"CPython"``, ``"PyPy"`` or ``None``: who writes this magic."""
+        release = implementation_for_magic(self.magic)
+        return release.implementation if release is not None else None
 
 
 def magic_to_int(magic: bytes | int) -> int | None:
@@ -147,9 +171,55 @@ def magic_to_int(magic: bytes | int) -> int | None:
 
 
 def python_version_for_magic(magic: bytes | int) -> str | None:
-    """The CPython ``X.Y`` whose compiler writes *magic* (bytes or int).
+    """The Python ``X.Y`` whose compiler writes *magic* (bytes or int).
 
-    ``None`` for a number that no CPython 3 release line ever used.
+    A CPython 3 release line's number gives that line (``3379``: ``"3.6"``);
+    another implementation's own number gives the Python version it
+    implements (PyPy 3.11's ``432``: ``"3.11"``), and
+    :func:`implementation_for_magic` tells whose it is.  ``None`` for a
+    number that no release ever used.
+    """
+    release = implementation_for_magic(magic)
+    return release.version if release is not None else None
+
+
+class MagicRelease(tuple):
+    """Who writes a magic number: ``MagicRelease("PyPy", "3.11")``, a
+    ``(implementation, version)`` pair.  (A tuple subclass, not a
+    ``typing.NamedTuple``: this module must stay cheap to import.)"""
+
+    __slots__ = ()
+
+    def __new__(cls, implementation: str, version: str) -> MagicRelease:
+        return tuple.__new__(cls, (implementation, version))
+
+    @property
+    def implementation(self) -> str:
+        """``"CPython"``, ``"PyPy"``..."""
+        return self[0]
+
+    @property
+    def version(self) -> str:
+        """The Python ``X.Y`` it implements."""
+        return self[1]
+
+    def __repr__(self) -> str:
+        return "MagicRelease(implementation={!r}, version={!r})".format(*self)
+
+    @property
+    def label(self) -> str:
+        """How messages name it: ``"Python 3.12"``, ``"PyPy 3.11"``."""
+        return "{} {}".format(_IMPLEMENTATION_LABELS.get(
+            self.implementation, self.implementation), self.version)
+
+
+def implementation_for_magic(
+        magic: bytes | int) -> MagicRelease | None:
+    """The implementation and ``X.Y`` whose compiler writes *magic*.
+
+    ``MagicRelease("CPython", "3.12")`` for a CPython release line's number,
+    ``MagicRelease("PyPy", "3.11")`` for PyPy 3.11's own pycs (``432``);
+    ``None`` for a number that no release ever used.
     """
     number = magic_to_int(magic)
     if number is None:
@@ -157,12 +227,18 @@ def python_version_for_magic(magic: bytes | int) -> str | None:
     for version, ranges in _MAGIC_HISTORY:
         for low, high in ranges:
             if low <= number <= high:
-                return version
+                return MagicRelease("CPython", version)
+    for implementation, version, ranges in _OTHER_MAGIC_HISTORY:
+        for low, high in ranges:
+            if low <= number <= high:
+                return MagicRelease(implementation, version)
     return None
 
 
 def _running() -> str:
-    return "this is Python {}.{} (magic {})".format(
+    return "this is {} {}.{} (magic {})".format(
+        _IMPLEMENTATION_LABELS.get(sys.implementation.name,
+                                   sys.implementation.name),
         sys.version_info[0], sys.version_info[1], magic_to_int(MAGIC_NUMBER))
 
 
@@ -171,11 +247,11 @@ def _describe_magic(magic: bytes) -> str:
     if number is None:
         return "does not start with a Python magic number (found {!r})".format(
             magic)
-    version = python_version_for_magic(number)
-    if version is None:
+    release = implementation_for_magic(number)
+    if release is None:
         return ("has magic number {}, which belongs to no Python release"
                 .format(number))
-    return "was compiled by Python {} (magic {})".format(version, number)
+    return "was compiled by {} (magic {})".format(release.label, number)
 
 
 def truncated_error(where: str | None, size: int, *, name: str | None = None,
@@ -310,6 +386,237 @@ def hash_check_wanted(header: PycHeader, mode: str | None = None) -> bool:
     return mode == "always" or header.kind == "checked-hash"
 
 
+# -- PyPy: a structural check before marshal.loads ------------------------------
+#
+# PyPy's marshal.loads builds a code object without checking its counts, and
+# a negative count fails an RPython assertion, a count past co_varnames reads
+# past a list (a segmentation fault): either aborts the whole process, which
+# nothing can catch.  A damaged container length makes it allocate the length
+# given (MemoryError, or the OOM killer).  So on PyPy, code_from_pyc first walks
+# the marshal data without building anything, and refuses what would do that.
+# Everything else (unknown type codes, bad strings, truncation, ...) PyPy's
+# marshal reports as an exception, and the walk leaves it to it.
+
+#: PyPy's marshalled code object after its type byte and six 32-bit ints
+#: (argcount, posonlyargcount, kwonlyargcount, nlocals, stacksize, flags),
+#: by magic number: co_code, co_consts, co_names, co_varnames, co_freevars,
+#: co_cellvars, co_filename, co_name, co_qualname, co_firstlineno (a bare
+#: 32-bit int), co_lnotab and the exception table.
+_PYPY_CODE_FIELDS = {
+    432: ("bytes", "tuple", "tuple", "tuple", "tuple", "tuple", "str", "str",
+          "str", "int", "bytes", "bytes"),
+}
+_CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08
+_COUNT_NAMES = ("argcount", "posonlyargcount", "kwonlyargcount", "nlocals")
+#: Fixed-size payloads, and the kind of object each type code makes.
+_FIXED = {"N": 0, "F": 0, "T": 0, "S": 0, ".": 0, "i": 4, "I": 8, "g": 8,
+          "y": 16}
+_SIZED = {"s": "bytes", "t": "str", "u": "str", "a": "str", "A": "str",
+          "z": "str", "Z": "str", "l": "other"}
+_CONTAINERS = {"(": "tuple", "[": "list", "<": "set", ">": "frozenset"}
+#: Containers whose reference slot is empty until they are complete: a
+#: reference to one of them from inside is refused (PyPy refuses it for
+#: tuples and frozensets, and would hand out a half-built code object).
+_REF_AFTER = ("tuple", "frozenset", "code")
+#: The layout code_from_pyc checks before unmarshalling: only on PyPy, and
+#: only where its layout is known.
+_GUARDED_FIELDS = (_PYPY_CODE_FIELDS.get(magic_to_int(MAGIC_NUMBER))
+                   if sys.implementation.name == "pypy" else None)
+
+
+class _Damage(Exception):
+    def __init__(self, message, truncated=False):
+        Exception.__init__(self, message)
+        self.truncated = truncated
+
+
+def _marshal_damage(data, pos: int, fields) -> _Damage | None:
+    """The first damage in the marshal data at *data[pos:]* that PyPy's
+    marshal would not survive or would meet with an allocation of a damaged
+    size, as a :class:`_Damage`; ``None`` if there is none.
+
+    *fields* is the code object layout (:data:`_PYPY_CODE_FIELDS`).  The walk
+    is iterative (no recursion limit), builds nothing and reads each byte
+    once.  A reference's target is looked up by the kind recorded for it.
+    """
+    data = bytes(data)
+    end = len(data)
+    refs = []    # per reference slot: (kind, length); None until complete
+    stack = []   # open containers: [kind, items left, slot, length, state]
+
+    def need(size, what):
+        if size > end - pos:
+            raise _Damage("{} at offset {} needs {} bytes, {} remain".format(
+                what, start, size, end - pos), truncated=True)
+
+    def int32():
+        nonlocal pos
+        need(4, "a 32-bit int")
+        value = int.from_bytes(data[pos:pos + 4], "little", signed=True)
+        pos += 4
+        return value
+
+    try:
+        while True:
+            start = pos
+            top = stack[-1] if stack else None
+            if top is not None and top[0] == "code" \
+                    and fields[top[4][0]] == "int":
+                int32()
+                top[4][0] += 1
+                kind, length = None, 0
+            else:
+                need(1, "an object")
+                code = data[pos]
+                kind_code, flag = chr(code & 0x7F), code & 0x80
+                pos += 1
+                slot = None
+                if flag and kind_code != "r":
+                    slot = len(refs)
+                    refs.append(None)
+                length = 0
+                if kind_code in _FIXED:
+                    need(_FIXED[kind_code], "a {!r} object".format(kind_code))
+                    pos += _FIXED[kind_code]
+                    kind = "other"
+                elif kind_code in _SIZED:
+                    if kind_code in "zZ":
+                        need(1, "a string length")
+                        size = data[pos]
+                        pos += 1
+                    else:
+                        size = int32()
+                    if kind_code == "l":
+                        size = 2 * abs(size)
+                    elif size < 0:
+                        raise _Damage(
+                            "a {!r} object at offset {}: expected a length "
+                            ">= 0, found {}".format(kind_code, start, size))
+                    need(size, "a {!r} object of {} bytes".format(
+                        kind_code, size))
+                    pos += size
+                    kind = _SIZED[kind_code]
+                elif kind_code in "fx":
+                    for _ in range(1 if kind_code == "f" else 2):
+                        need(1, "a float's length")
+                        need(1 + data[pos], "a float's text")
+                        pos += 1 + data[pos]
+                    kind = "other"
+                elif kind_code == "r":
+                    index = int32()
+                    if not 0 <= index < len(refs):
+                        raise _Damage(
+                            "a reference at offset {}: expected an index "
+                            "below {}, found {}".format(
+                                start, len(refs), index))
+                    if refs[index] is None:
+                        raise _Damage(
+                            "a reference at offset {}: expected a complete "
+                            "object, found index {}, an object still being "
+                            "read".format(start, index))
+                    kind, length = refs[index]
+                elif kind_code in _CONTAINERS or kind_code in "){":
+                    if kind_code == ")":
+                        need(1, "a tuple length")
+                        length = data[pos]
+                        pos += 1
+                    elif kind_code == "{":
+                        length = -1  # until a NULL key
+                    else:
+                        length = int32()
+                        if length < 0:
+                            raise _Damage(
+                                "a {!r} container at offset {}: expected a "
+                                "length >= 0, found {}".format(
+                                    kind_code, start, length))
+                        # every item takes at least one byte
+                        need(length, "a {!r} container of {} items".format(
+                            kind_code, length))
+                    kind = _CONTAINERS.get(kind_code, "tuple"
+                                           if kind_code == ")" else "dict")
+                    if slot is not None and kind not in _REF_AFTER:
+                        refs[slot] = (kind, length)
+                    stack.append([kind, length, slot, length, None])
+                    if length:
+                        continue
+                    stack.pop()
+                elif kind_code == "c":
+                    counts = [int32() for _ in range(6)]
+                    for name, value in zip(_COUNT_NAMES, counts):
+                        if value < 0:
+                            raise _Damage(
+                                "code object at offset {}: expected {} >= 0, "
+                                "found {}".format(start, name, value))
+                    stack.append(["code", len(fields), slot, 0,
+                                  [0, counts, start]])
+                    continue
+                elif kind_code == "0" and top is not None \
+                        and top[0] == "dict" and top[4] is None:
+                    stack.pop()  # the NULL key ends a dict
+                    kind, length, slot = "dict", 0, top[2]
+                elif kind_code == "0":
+                    raise _Damage("a NULL object at offset {}: expected one "
+                                  "only as a dict's last key".format(start))
+                else:
+                    raise _Damage("unknown type code {!r} at offset {}".format(
+                        kind_code, start))
+                if slot is not None and refs[slot] is None:
+                    refs[slot] = (kind, length)
+            # one object is complete: hand it to the containers it completes
+            while stack:
+                top = stack[-1]
+                if top[0] == "dict":
+                    top[4] = None if top[4] else "value"
+                    break
+                if top[0] != "code":
+                    top[1] -= 1
+                    if top[1] > 0:
+                        break
+                else:
+                    state = top[4]
+                    index = state[0]
+                    if kind is not None:
+                        expected = fields[index]
+                        if kind != expected:
+                            raise _Damage(
+                                "code object at offset {}: expected field {} "
+                                "to be {}, found {}".format(
+                                    state[2], index + 1, expected, kind))
+                        if index == 3:
+                            state.append(length)  # len(co_varnames)
+                        state[0] = index + 1
+                    if state[0] < len(fields):
+                        break
+                    _check_code_counts(state)
+                kind, length = top[0], top[3]
+                stack.pop()
+                if top[2] is not None:
+                    refs[top[2]] = (kind, length)
+            if not stack:
+                return None
+    except _Damage as damage:
+        return damage
+
+
+def _check_code_counts(state) -> None:
+    (_, (argcount, posonly, kwonly, nlocals, _stacksize, flags), start,
+     varnames) = state
+    slots = (argcount + kwonly + bool(flags & _CO_VARARGS)
+             + bool(flags & _CO_VARKEYWORDS))
+    if posonly > argcount:
+        raise _Damage("code object at offset {}: expected posonlyargcount "
+                      "<= argcount ({}), found {}".format(
+                          start, argcount, posonly))
+    if slots > varnames:
+        raise _Damage("code object at offset {}: expected {} argument names "
+                      "in co_varnames, found {}".format(
+                          start, slots, varnames))
+    if nlocals != varnames:
+        raise _Damage("code object at offset {}: expected nlocals == "
+                      "len(co_varnames) ({}), found {}".format(
+                          start, varnames, nlocals))
+
+
 def code_from_pyc(data: bytes, *, name: str | None = None,
                   path: str | None = None):
     """Validate *data* as this interpreter's bytecode and return its code object.
@@ -323,6 +630,15 @@ def code_from_pyc(data: bytes, *, name: str | None = None,
             or int.from_bytes(data[4:8], "little") not in _KINDS):
         classify_pyc(data, name=name, path=path)  # raises the precise error
     where = path if path is not None else name
+    if _GUARDED_FIELDS is not None:
+        damage = _marshal_damage(data, HEADER_SIZE, _GUARDED_FIELDS)
+        if damage is not None and damage.truncated:
+            raise TruncatedPycError(
+                "{!r} is truncated: its marshal data ends early ({})".format(
+                    where, damage), name=name, path=path)
+        if damage is not None:
+            raise PycError("{!r} has corrupt marshal data: {}".format(
+                where, damage), name=name, path=path)
     try:
         code = marshal.loads(memoryview(data)[HEADER_SIZE:])
     except EOFError as exc:

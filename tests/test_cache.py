@@ -12,6 +12,14 @@ import pytest
 import runpath_spec
 from runpath_spec import _cache, pyc
 
+
+def _read(path):
+    # Closed at once: PyPy has no refcounting, and a file left to the GC
+    # warns (ResourceWarning) in whichever test is running then.
+    with open(path, "rb") as f:
+        return f.read()
+
+
 BODY = "value = 'v1'\n"
 
 
@@ -46,7 +54,7 @@ def test_written_where_pep_3147_says_and_reused(tmp_path, monkeypatch):
     assert runpath_spec.run_path(path, cache=True)["value"] == "v1"
     pyc_path = importlib.util.cache_from_source(path)
     assert os.path.exists(pyc_path)
-    header = pyc.read_header(open(pyc_path, "rb").read())
+    header = pyc.read_header(_read(pyc_path))
     assert header.kind == "timestamp"
     assert runpath_spec.run_path(path, cache=True)["value"] == "v1"
     assert len(calls) == 1  # the second run compiled nothing
@@ -85,8 +93,7 @@ def test_checked_hash_when_source_date_epoch_is_set(tmp_path, monkeypatch):
     calls = _counting_compiles(monkeypatch)
     path = _script(tmp_path)
     runpath_spec.run_path(path, cache=True)
-    header = pyc.read_header(open(importlib.util.cache_from_source(path),
-                                  "rb").read())
+    header = pyc.read_header(_read(importlib.util.cache_from_source(path)))
     assert header.kind == "checked-hash"
     runpath_spec.run_path(path, cache=True)
     assert len(calls) == 1
@@ -167,7 +174,7 @@ def test_damaged_cache_is_rewritten(tmp_path):
         f.seek(20)
         f.write(b"\xff\xff\xff")
     assert runpath_spec.run_path(path, cache=True)["value"] == "v1"
-    runpath_spec.pyc.code_from_pyc(open(pyc_path, "rb").read())  # valid again
+    runpath_spec.pyc.code_from_pyc(_read(pyc_path))  # valid again
 
 
 def test_code_filename_follows_the_path_given(tmp_path, monkeypatch):
@@ -196,7 +203,7 @@ def test_concurrent_writers_never_show_a_torn_file(tmp_path):
     def reader():
         while not stop.is_set():
             try:
-                data = open(pyc_path, "rb").read()
+                data = _read(pyc_path)
             except FileNotFoundError:
                 continue
             try:
@@ -226,8 +233,8 @@ def test_concurrent_writer_processes(tmp_path):
             "runpath_spec.run_path(%r, cache=True)") % (root, path)
     procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(4)]
     assert [p.wait(120) for p in procs] == [0, 0, 0, 0]
-    runpath_spec.pyc.code_from_pyc(open(
-        importlib.util.cache_from_source(path), "rb").read())
+    runpath_spec.pyc.code_from_pyc(_read(
+        importlib.util.cache_from_source(path)))
 
 
 def test_cli_cache_option(tmp_path):

@@ -20,7 +20,8 @@ from conftest import compile_pyc, make_zip
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(
     runpath_spec.__file__)))
-PROBE = open(os.path.join(HERE, "probe_target.py")).read()
+with open(os.path.join(HERE, "probe_target.py")) as _f:
+    PROBE = _f.read()
 
 
 def _env(isolated=False):
@@ -115,10 +116,33 @@ TARGETS = {
 }
 FLAGS = {"no-flag": [], "-I": ["-I"], "-P": ["-P"]}
 
+#: Where PyPy's own start-up differs from CPython's and runpath_spec still
+#: follows CPython's (issue #19): `pypy ../other/p.py` compiles the script
+#: as os.path.normpath(os.path.abspath(path)); its sys.path[0] follows only
+#: the script file's own symlinks, not a symlinked directory; "can't open
+#: file" shows the path without quotes.  Strict: each fails once runpath_spec
+#: follows PyPy there, and its entry must go.
+PYPY_STARTUP_TODO = {
+    ("script-other-dir", "no-flag"): "co_filename is normalised",
+    ("script-other-dir", "-I"): "co_filename is normalised",
+    ("script-other-dir", "-P"): "co_filename is normalised",
+    ("script-in-symlinked-dir", "no-flag"):
+        "sys.path[0] keeps the symlinked directory",
+    "missing-file": "can't open file names the path without quotes",
+}
+
+
+def _pypy_startup_todo(request, key):
+    if sys.implementation.name == "pypy" and key in PYPY_STARTUP_TODO:
+        request.applymarker(pytest.mark.xfail(
+            strict=True, reason="PyPy's start-up: %s; runpath_spec follows "
+            "CPython's (issue #19)" % PYPY_STARTUP_TODO[key]))
+
 
 @pytest.mark.parametrize("flag", FLAGS)
 @pytest.mark.parametrize("target", TARGETS)
-def test_probe_reports_are_identical(target, flag, tree):
+def test_probe_reports_are_identical(target, flag, tree, request):
+    _pypy_startup_todo(request, (target, flag))
     if flag == "-P" and sys.version_info < (3, 11):
         pytest.skip("-P exists from Python 3.11")
     if flag == "-I" and not _installed():
@@ -140,7 +164,13 @@ def test_probe_reports_are_identical(target, flag, tree):
         direct.stderr, ours.stderr)
     expected, actual = report(direct), report(ours)
     if flag == "no-flag" and target.startswith("script"):
-        assert expected["path"][0] == os.path.realpath(str(tree / "other")) \
+        # The script's real directory -- on PyPy, which follows only the
+        # script file's own symlinks, the symlinked directory as it is.
+        where = os.path.realpath(str(tree / "other"))
+        if sys.implementation.name == "pypy" \
+                and target == "script-in-symlinked-dir":
+            where = str(tree / "work" / "linkdir")
+        assert expected["path"][0] == where \
             or target in ("script-relative", "script-absolute")
     assert actual == expected
     assert actual["is_main"] is True
@@ -173,7 +203,8 @@ def test_same_output_traceback_and_status(body, status, tmp_path):
     ["-m", "pkg_without_main"], ["-m", ".relative"],
 ], ids=["missing-file", "dir-without-main", "zip-without-main",
         "missing-module", "package-without-main", "relative-module"])
-def test_same_message_and_status_for_bad_targets(args, tmp_path):
+def test_same_message_and_status_for_bad_targets(args, tmp_path, request):
+    _pypy_startup_todo(request, request.node.callspec.id)
     (tmp_path / "empty_dir").mkdir()
     make_zip(str(tmp_path / "nomain.zip"), {"x.py": ""})
     (tmp_path / "pkg_without_main").mkdir()
@@ -190,17 +221,21 @@ def test_same_message_and_status_for_bad_targets(args, tmp_path):
 def test_bad_pyc_is_reported_without_traceback(tmp_path):
     (tmp_path / "s.py").write_text("x = 1\n")
     pyc = compile_pyc(str(tmp_path / "s.py"), str(tmp_path / "s.pyc"))
-    data = bytearray(open(pyc, "rb").read())
+    with open(pyc, "rb") as f:
+        data = bytearray(f.read())
     data[:2] = (3379).to_bytes(2, "little")
-    open(pyc, "wb").write(bytes(data))
+    with open(pyc, "wb") as f:  # closed (flushed) before the child reads it
+        f.write(bytes(data))
     out = run(["-m", "runpath_spec", "s.pyc"], tmp_path)
     assert out.returncode == 1
     import importlib.util
     # Named as python names a script: absolute from 3.9, as given on 3.8.
     shown = "s.pyc" if sys.version_info < (3, 9) else str(tmp_path / "s.pyc")
+    running = "PyPy" if sys.implementation.name == "pypy" else "Python"
     assert out.stderr == "%s: bad magic number: %r was compiled by " \
-        "Python 3.6 (magic 3379); this is Python %d.%d (magic %d)\n" % (
-            sys.executable, shown, sys.version_info[0], sys.version_info[1],
+        "Python 3.6 (magic 3379); this is %s %d.%d (magic %d)\n" % (
+            sys.executable, shown, running, sys.version_info[0],
+            sys.version_info[1],
             int.from_bytes(importlib.util.MAGIC_NUMBER[:2], "little"))
 
 

@@ -63,7 +63,8 @@ def test_spec_from_path_name_and_isinstance(path_target):
 def test_magic_number_decides_not_the_suffix(tmp_path, path_target):
     pyc = path_target("pyc")
     disguised = tmp_path / "really_bytecode.txt"
-    disguised.write_bytes(open(pyc, "rb").read())
+    with open(pyc, "rb") as f:
+        disguised.write_bytes(f.read())
     assert isinstance(spec_from_path(str(disguised)).loader,
                       BytecodeScriptLoader)
     assert isinstance(spec_from_path(path_target("pyc_named_source")).loader,

@@ -12,6 +12,7 @@ import marshal
 import os
 import shutil
 import sys
+import types
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 
 import pytest
@@ -234,10 +235,15 @@ def test_other_names_and_verbose_are_left_to_the_loader(tmp_path,
         loader.get_code("other")
     assert str(ours.value) == str(theirs.value)
 
-    class Flags:
-        verbose = 1
+    # Every field of the real sys.flags, verbose on: PyPy's compile() and
+    # importlib read other fields (dev_mode, ...) while the stand-in is in.
+    flags = types.SimpleNamespace(**{
+        field: getattr(sys.flags, field) for field in dir(sys.flags)
+        if not field.startswith("_")
+        and not callable(getattr(sys.flags, field))})
+    flags.verbose = 1
     calls = []
-    monkeypatch.setattr(sys, "flags", Flags)
+    monkeypatch.setattr(sys, "flags", flags)
     monkeypatch.setattr(SourceFileLoader, "get_code",
                         lambda self, name: calls.append(name) or "code")
     assert source_file_code(loader, "mod") == "code"

@@ -26,10 +26,17 @@ MODES = {
 }
 MAGIC = importlib.util.MAGIC_NUMBER
 THIS = "%d.%d" % sys.version_info[:2]
-OTHER_RELEASES = {"3.6": 3379, "3.7": 3394, "3.8": 3413, "3.9": 3425,
-                  "3.10": 3439, "3.11": 3495, "3.12": 3531, "3.13": 3571,
-                  "3.14": 3627}
-OTHER_RELEASES.pop(THIS, None)
+PYPY = sys.implementation.name == "pypy"
+#: How messages name the running interpreter: "Python 3.12", "PyPy 3.11".
+RUNNING = ("PyPy " if PYPY else "Python ") + THIS
+#: Other releases' magic numbers, by how messages name them.
+OTHER_RELEASES = {"Python 3.6": 3379, "Python 3.7": 3394,
+                  "Python 3.8": 3413, "Python 3.9": 3425,
+                  "Python 3.10": 3439, "Python 3.11": 3495,
+                  "Python 3.12": 3531, "Python 3.13": 3571,
+                  "Python 3.14": 3627, "PyPy 3.11": 432}
+OTHER_RELEASES = {label: number for label, number in OTHER_RELEASES.items()
+                  if number != int.from_bytes(MAGIC[:2], "little")}
 PLACES = ("file", "directory", "zip")
 
 
@@ -126,6 +133,8 @@ def _interpreters():
         if _has_pyenv() else ""
     found = sorted(glob.glob(os.path.join(root, "versions", "3.*", "bin",
                                           "python"))) if root else []
+    found += sorted(glob.glob(os.path.join(root, "versions", "pypy3.*",
+                                           "bin", "pypy3"))) if root else []
     return found or [sys.executable]
 
 
@@ -139,24 +148,27 @@ def test_magic_table_agrees_with_every_interpreter_on_the_machine():
     for python in _interpreters():
         out = subprocess.run(
             [python, "-c", "import sys, importlib.util as u; "
-             "print('%d.%d' % sys.version_info[:2], "
+             "print(sys.implementation.name, '%d.%d' % sys.version_info[:2], "
              "int.from_bytes(u.MAGIC_NUMBER[:2], 'little'), "
              "u.MAGIC_NUMBER == int.from_bytes(u.MAGIC_NUMBER[:2], 'little')"
              ".to_bytes(2, 'little') + b'\\r\\n')"],
             stdout=subprocess.PIPE, universal_newlines=True)
         if out.returncode:
             continue
-        version, number, shape = out.stdout.split()
+        implementation, version, number, shape = out.stdout.split()
         assert shape == "True"
         assert pyc.python_version_for_magic(int(number)) == version
-        checked.append(version)
-    assert THIS in checked
+        assert pyc.implementation_for_magic(int(number)) == (
+            {"cpython": "CPython", "pypy": "PyPy"}[implementation], version)
+        checked.append((implementation, version))
+    assert (sys.implementation.name, THIS) in checked
 
 
 def test_magic_table_agrees_with_this_interpreters_history_comment():
     from importlib import _bootstrap_external
     try:
-        source = open(_bootstrap_external.__file__, encoding="utf-8").read()
+        with open(_bootstrap_external.__file__, encoding="utf-8") as f:
+            source = f.read()
     except (OSError, TypeError):
         pytest.skip("importlib._bootstrap_external has no source file here")
     start = source.find("#     Python 3000:")
@@ -187,18 +199,46 @@ def test_python_version_for_magic(magic, expected):
     assert pyc.python_version_for_magic(magic) == expected
 
 
+@pytest.mark.parametrize("magic, expected", [
+    (3379, ("CPython", "3.6")), (3495, ("CPython", "3.11")),
+    (432, ("PyPy", "3.11")), (b"\xb0\x01\r\n", ("PyPy", "3.11")),
+    (416, None), (448, None), (1234, None), (b"abcd", None), (-1, None),
+])
+def test_implementation_for_magic(magic, expected):
+    release = pyc.implementation_for_magic(magic)
+    assert release == expected
+    if expected is not None:
+        assert (release.implementation, release.version) == expected
+        assert pyc.python_version_for_magic(magic) == expected[1]
+        assert release.label == ("Python " if expected[0] == "CPython"
+                                 else "PyPy ") + expected[1]
+
+
+def test_pypys_own_pyc_is_named_by_its_header(tmp_path):
+    data = (432).to_bytes(2, "little") + b"\r\n" + read(good_pyc(tmp_path))[4:]
+    header = pyc.read_header(data)
+    assert (header.implementation, header.python_version) == ("PyPy", "3.11")
+    assert header.magic_int == 432
+
+
+def test_cpython_pyc_header_names_cpython(tmp_path):
+    data = (3495).to_bytes(2, "little") + b"\r\n" + read(good_pyc(tmp_path))[4:]
+    assert pyc.read_header(data).implementation == "CPython"
+    assert pyc.read_header(b"NOPE" + data[4:]).implementation is None
+
+
 @pytest.mark.parametrize("where", PLACES)
-@pytest.mark.parametrize("version", sorted(OTHER_RELEASES))
-def test_other_release_magic_names_both_versions(version, where, tmp_path):
+@pytest.mark.parametrize("release", sorted(OTHER_RELEASES))
+def test_other_release_magic_names_both_versions(release, where, tmp_path):
     data = bytearray(read(good_pyc(tmp_path)))
-    data[:2] = OTHER_RELEASES[version].to_bytes(2, "little")
+    data[:2] = OTHER_RELEASES[release].to_bytes(2, "little")
     target = place(tmp_path, bytes(data), where)
     with pytest.raises(BadMagicError) as info:
         runpath_spec.run_path(target)
     msg = str(info.value)
     assert msg.startswith("bad magic number: ")
-    assert "was compiled by Python %s (magic %d); this is Python %s (magic %d)" \
-        % (version, OTHER_RELEASES[version], THIS,
+    assert "was compiled by %s (magic %d); this is %s (magic %d)" \
+        % (release, OTHER_RELEASES[release], RUNNING,
            int.from_bytes(MAGIC[:2], "little")) in msg
     assert info.value.path is not None and "placed" in info.value.path
 
@@ -423,3 +463,176 @@ def test_marshal_data_that_claims_huge_memory_is_a_pyc_error(tmp_path):
     assert out.stdout.startswith("MemoryError 'huge.pyc' has corrupt marshal "
                                  "data: it claims more memory"), (
         out.stdout, out.stderr)
+# -- PyPy: damaged code objects are refused before marshal --------------------------
+
+def _i32(value):
+    return value.to_bytes(4, "little", signed=True)
+
+
+def _pypy_code(counts=(0, 0, 0, 0, 1, 0), consts=b")\x01N", varnames=b")\x00",
+               cellvars=b")\x00", filename=b"z\x04m.py", flag=0):
+    """A code object in PyPy 3.11's marshal layout (magic 432)."""
+    return (bytes([ord("c") | flag]) + b"".join(_i32(v) for v in counts)
+            + b"s" + _i32(4) + b"d\x00S\x00" + consts + b")\x00" + varnames
+            + b")\x00" + cellvars + filename + b"z\x01f" + b"z\x01f"
+            + _i32(1) + b"s" + _i32(0) + b"s" + _i32(0))
+
+
+PYPY311 = pyc._PYPY_CODE_FIELDS[432]
+
+#: Damaged code objects, what PyPy 3.11's own marshal.loads does with each
+#: (measured: see docs/reliability.rst), and what the check says.
+DAMAGED = {
+    # a fatal RPython AssertionError in PyCode.__init__ / make_signature
+    "negative-argcount": (_pypy_code((-1, 0, 0, 0, 1, 0)),
+                          "expected argcount >= 0, found -1"),
+    "negative-nlocals": (_pypy_code((0, 0, 0, -5, 1, 0)),
+                         "expected nlocals >= 0, found -5"),
+    # with a cell variable, PyCode._initialize reads co_varnames past its
+    # end: a segmentation fault
+    "argcount-past-varnames": (_pypy_code((1000, 0, 0, 1, 1, 0),
+                                          varnames=b")\x01Z\x01a",
+                                          cellvars=b")\x01Z\x01b"),
+                               "expected 1000 argument names in "
+                               "co_varnames, found 1"),
+    "varargs-past-varnames": (_pypy_code((0, 0, 0, 0, 1, 0x04)),
+                              "expected 1 argument names in co_varnames, "
+                              "found 0"),
+    "posonly-past-argcount": (_pypy_code((0, 3, 0, 0, 1, 0)),
+                              "expected posonlyargcount <= argcount (0), "
+                              "found 3"),
+    "nlocals-not-varnames": (_pypy_code((0, 0, 0, 2 ** 31 - 1, 1, 0)),
+                             "expected nlocals == len(co_varnames) (0), "
+                             "found 2147483647"),
+    # a half-built code object handed out as its own constant
+    "self-reference": (_pypy_code(flag=0x80, consts=b")\x01r" + _i32(0)),
+                       "expected a complete object, found index 0, an "
+                       "object still being read"),
+    # an AttributeError from fsencode
+    "filename-a-tuple": (_pypy_code(filename=b")\x00"),
+                         "expected field 7 to be str, found tuple"),
+    "negative-length": (b"(" + _i32(-5) + b"N",
+                        "expected a length >= 0, found -5"),
+}
+#: Lengths past the end: PyPy allocates the length first (MemoryError, or
+#: the OOM killer); the check calls them truncation.
+TRUNCATED = {
+    "tuple": (b"(" + _i32(0x6E617205) + b"N" * 8,
+              "a '(' container of 1851879941 items at offset "),
+    "list-with-ref-flag": (b"\xdb" + _i32(2 ** 31 - 1) + b"N",
+                           "needs 2147483647 bytes, 1 remain"),
+    "string": (b"s" + _i32(100) + b"abc", "needs 100 bytes, 3 remain"),
+    "long": (b"l" + _i32(-(2 ** 31)) + b"\x01\x00",
+             "needs 4294967296 bytes, 2 remain"),
+}
+
+
+def test_the_marshal_check_accepts_a_good_code_object():
+    assert pyc._marshal_damage(_pypy_code(), 0, PYPY311) is None
+    assert pyc._marshal_damage(
+        _pypy_code((1, 1, 1, 4, 2, 0x0C), varnames=b")\x04" + b"Z\x01a" * 4,
+                   cellvars=b")\x01r" + _i32(0), flag=0), 0, PYPY311) is not None
+    nested = _pypy_code(consts=b")\x02N" + _pypy_code(), flag=0x80)
+    assert pyc._marshal_damage(nested, 0, PYPY311) is None
+
+
+@pytest.mark.parametrize("name", sorted(DAMAGED))
+def test_the_marshal_check_finds_each_damage(name):
+    body, message = DAMAGED[name]
+    damage = pyc._marshal_damage(body, 0, PYPY311)
+    assert damage is not None and message in str(damage)
+    assert not damage.truncated
+
+
+@pytest.mark.parametrize("name", sorted(TRUNCATED))
+def test_the_marshal_check_calls_lengths_past_the_end_truncation(name):
+    body, message = TRUNCATED[name]
+    damage = pyc._marshal_damage(body, 0, PYPY311)
+    assert damage is not None and message in str(damage)
+    assert damage.truncated
+
+
+def test_the_marshal_check_follows_references_and_dicts():
+    i = _i32
+    assert pyc._marshal_damage(b"[" + i(2) + b"\xa9\x01\xfa\x01x" + b"r" + i(0),
+                               0, PYPY311) is None
+    # a reference to the tuple it is inside, and one past the slots
+    assert "found index 0, an object still being read" in str(
+        pyc._marshal_damage(b"\xa9\x01r" + i(0), 0, PYPY311))
+    assert "expected an index below 1, found 5" in str(pyc._marshal_damage(
+        b"\xa9\x01r" + i(5), 0, PYPY311))
+    # a dict may hold itself; NULL only as its last key
+    assert pyc._marshal_damage(b"\xfbz\x01kr" + i(0) + b"0", 0, PYPY311) \
+        is None
+    assert "NULL object at offset 2" in str(pyc._marshal_damage(
+        b")\x010", 0, PYPY311))
+    assert "unknown type code '?' at offset 0" in str(pyc._marshal_damage(
+        b"?", 0, PYPY311))
+    # 100,000 levels deep: walked without recursion
+    deep = b")\x01" * 100000 + b"N"
+    assert pyc._marshal_damage(deep, 0, PYPY311) is None
+
+
+def test_the_marshal_check_guards_only_pypy():
+    if PYPY and int.from_bytes(MAGIC[:2], "little") == 432:
+        assert pyc._GUARDED_FIELDS == PYPY311
+    elif not PYPY:
+        assert pyc._GUARDED_FIELDS is None
+
+
+@pytest.mark.skipif(not PYPY, reason="only PyPy writes PyPy's code layout")
+def test_the_marshal_check_accepts_every_pyc_pypy_wrote():
+    import sysconfig
+    checked = 0
+    for root in {sysconfig.get_paths()["stdlib"],
+                 sysconfig.get_paths()["purelib"]}:
+        for path in glob.glob(os.path.join(root, "**", "__pycache__",
+                                           "*.pyc"), recursive=True):
+            data = read(path)
+            if data[:4] == MAGIC:
+                assert pyc._marshal_damage(data, 16, pyc._GUARDED_FIELDS) \
+                    is None, path
+                checked += 1
+    assert checked > 100
+
+
+_CHILD = r"""
+import sys
+sys.path.insert(0, %r)
+import runpath_spec
+try:
+    runpath_spec.run_path(sys.argv[1])
+except runpath_spec.PycError as exc:
+    print(type(exc).__name__, exc)
+"""
+
+
+@pytest.mark.skipif(not PYPY, reason="the bodies are PyPy 3.11's code "
+                    "layout; CPython's marshal checks its own code objects")
+@pytest.mark.parametrize("name", sorted(DAMAGED) + sorted(TRUNCATED))
+def test_damaged_pyc_is_a_pyc_error_on_pypy_not_an_abort(name, tmp_path):
+    body, message = DAMAGED.get(name) or TRUNCATED[name]
+    target = tmp_path / "damaged.pyc"
+    target.write_bytes(MAGIC + bytes(12) + body)
+    project = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", _CHILD % project,
+                          str(target)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, universal_newlines=True)
+    assert out.returncode == 0, out.stderr
+    kind = "PycError" if name in DAMAGED else "TruncatedPycError"
+    assert out.stdout.startswith(kind + " %r " % str(target)), out.stdout
+    assert message in out.stdout
+
+
+@pytest.mark.skipif(not PYPY, reason="PyPy's marshal is what aborts")
+@pytest.mark.parametrize("name, signal", [
+    ("negative-argcount", -6), ("negative-nlocals", -6),
+    ("argcount-past-varnames", -11)])
+def test_pypys_own_marshal_aborts_on_what_the_check_refuses(name, signal):
+    """Why the check exists; fails once PyPy's marshal checks these."""
+    out = subprocess.run(
+        [sys.executable, "-c", "import marshal, sys; "
+         "marshal.loads(bytes.fromhex(sys.argv[1]))",
+         DAMAGED[name][0].hex()], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, universal_newlines=True)
+    assert out.returncode == signal, out.stderr

@@ -3,17 +3,18 @@
 import gc
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
 import textwrap
 import threading
 import time
-import tracemalloc
 import zipimport
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import (HealthCheck, assume, given, settings,
+                        strategies as st)
 
 import runpath_spec
 from runpath_spec import (BadPathError, BadZipError, NotRegularFileError,
@@ -460,7 +461,8 @@ def test_directory_where_a_file_is_needed(tmp_path):
 
 def test_a_zip_that_is_not_one(tmp_path):
     z = make_zip(str(tmp_path / "good.zip"), {"__main__.py": "x = 1\n"})
-    data = open(z, "rb").read()
+    with open(z, "rb") as f:
+        data = f.read()
     cut = tmp_path / "cut.zip"
     cut.write_bytes(data[:len(data) // 2])
     with pytest.raises(BadZipError) as info:
@@ -512,6 +514,53 @@ def _check_outcome(call, target):
 
 _CODE = {ord("c"), ord("c") | 0x80}
 
+#: PyPy 3.11's tokenizer fails on a number literal followed by a byte that
+#: is not ASCII, when the source is not valid UTF-8: an abort of the whole
+#: process (a fatal RPython AssertionError, b"5\x94", b"0Xe\x80") or a
+#: SystemError (an internal KeyError, b"0\xf6"), in compile() and in
+#: `pypy t.py` alike.  So on PyPy such sources cannot give a clear error
+#: until runpath_spec checks them before compile() (issue #19).  The pattern
+#: is wider than the bug: a digit, the rest of a number token, a non-ASCII
+#: byte.
+_PYPY_TOKENIZER_FAILS = re.compile(rb"[0-9][0-9A-Za-z_.+-]*[\x80-\xff]")
+
+
+def _fails_pypys_compiler(data):
+    if sys.implementation.name != "pypy" \
+            or _PYPY_TOKENIZER_FAILS.search(data) is None:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("source, pypy", [
+    (b"5\x94", "Fatal RPython error: AssertionError"),
+    (b"1.5\x80", "Fatal RPython error: AssertionError"),
+    (b"0Xe\x80", "Fatal RPython error: AssertionError"),
+    (b"0\xf6\x0f\xc2", "SystemError: unexpected internal exception"),
+])
+def test_pypys_compiler_fails_where_the_property_test_looks_away(
+        source, pypy, tmp_path):
+    """What _fails_pypys_compiler filters out fails `pypy t.py` itself; on
+    CPython it is a SyntaxError.  Fails once PyPy fixes its tokenizer, so
+    that the filter can go."""
+    target = tmp_path / "t.py"
+    target.write_bytes(source)
+    assert _fails_pypys_compiler(source) == (
+        sys.implementation.name == "pypy")
+    out = subprocess.run([sys.executable, str(target)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         universal_newlines=True)
+    if sys.implementation.name == "pypy":
+        assert pypy in out.stderr
+        assert out.returncode == (-6 if "Fatal" in pypy else 1)  # SIGABRT
+    else:
+        assert out.returncode == 1
+        assert "SyntaxError" in out.stderr
+
 
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -530,6 +579,7 @@ def test_random_bytes_as_targets(data, kind, tmp_path_factory):
         name = "t.zip"
     else:
         name = "t.py" if kind == "source" else "t"
+    assume(not _fails_pypys_compiler(data))
     target = d / name
     target.write_bytes(data)
     _check_outcome(lambda: runpath_spec.run_path(str(target)), str(target))
@@ -600,8 +650,10 @@ def test_open_code_hook_sees_every_read_in_a_subprocess(tmp_path):
 
 # -- no growth ----------------------------------------------------------------------------
 
-@pytest.mark.slow
-def test_ten_thousand_runs_do_not_grow(tmp_path, module_tree):
+def _ten_thousand_runs(tmp_path, module_tree, measure=None):
+    """Run every kind of target 10,000 times; *measure()* (if given) is
+    called after a warm-up and at the end.  Returns the sizes of sys's
+    caches before and after, and what *measure* gave."""
     targets = [make_path_target(kind, tmp_path / kind, "x = [1] * 10\n")
                for kind in ("script", "pyc", "directory", "zip")
                if (tmp_path / kind).mkdir() is None]
@@ -613,26 +665,43 @@ def test_ten_thousand_runs_do_not_grow(tmp_path, module_tree):
         for call in calls:
             call()
 
+    def sizes():
+        return (len(sys.modules), len(sys.path_importer_cache),
+                len(zipimport._zip_directory_cache))
+
     for _ in range(50):
         round_()
     gc.collect()
-    modules, cache = len(sys.modules), len(sys.path_importer_cache)
-    zip_cache = len(zipimport._zip_directory_cache)
+    before = sizes()
+    for _ in range(200):
+        round_()
+    gc.collect()
+    first = measure() if measure else None
+    for _ in range(10000 // len(calls)):
+        round_()
+    gc.collect()
+    last = measure() if measure else None
+    return before, sizes(), first, last
+
+
+@pytest.mark.slow
+def test_ten_thousand_runs_do_not_grow(tmp_path, module_tree):
+    before, after, _, _ = _ten_thousand_runs(tmp_path, module_tree)
+    assert after == before  # sys.modules, path_importer_cache, zipimport's
+
+
+@pytest.mark.slow
+def test_ten_thousand_runs_do_not_grow_memory(tmp_path, module_tree):
+    tracemalloc = pytest.importorskip(
+        "tracemalloc", reason="this interpreter has no tracemalloc (PyPy: "
+        "its GC does not trace Python allocations), so memory growth cannot "
+        "be measured per allocation")
     tracemalloc.start()
     try:
-        for _ in range(200):
-            round_()
-        gc.collect()
-        first = tracemalloc.get_traced_memory()[0]
-        for _ in range(10000 // len(calls)):
-            round_()
-        gc.collect()
-        last = tracemalloc.get_traced_memory()[0]
+        _, _, first, last = _ten_thousand_runs(
+            tmp_path, module_tree, lambda: tracemalloc.get_traced_memory()[0])
     finally:
         tracemalloc.stop()
-    assert len(sys.modules) == modules
-    assert len(sys.path_importer_cache) == cache
-    assert len(zipimport._zip_directory_cache) == zip_cache
     assert last - first < 256 * 1024, (first, last)
 
 

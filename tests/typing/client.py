@@ -337,6 +337,13 @@ def use_pyc(t: Targets) -> None:
     assert_type(pyc.classify_pyc(data), pyc.PycHeader)
     assert_type(pyc.magic_to_int(header.magic), "int | None")
     assert_type(pyc.python_version_for_magic(3413), "str | None")
+    assert_type(header.implementation, "str | None")
+    release = pyc.implementation_for_magic(3413)
+    assert_type(release, "pyc.MagicRelease | None")
+    assert release is not None and release.label == "Python 3.8"
+    assert_type(release.implementation, str)
+    assert_type(release.version, str)
+    assert release == pyc.MagicRelease("CPython", "3.8")
     st = os.stat(t.script)
     assert_type(pyc.validate_timestamp(header, st.st_mtime, st.st_size), None)
     hashed = os.path.join(t.scratch, "hashed.pyc")
