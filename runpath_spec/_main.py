@@ -26,7 +26,6 @@ from . import _sysstate
 from ._executor import execute
 from ._finders import find_path
 from ._loaders import code_for_spec
-from ._modules import module_details
 from ._profiles import get_profile
 from .errors import RunpathError
 
@@ -93,6 +92,7 @@ class MainTarget:
             os.fsdecode(a) if isinstance(a, bytes) else a for a in argv]
         self.replace = _startup_added_path0()
         if module:
+            from ._modules import module_details  # only for -m
             self.kind = "module"
             with _sysstate.argv(["-m"] + self.args), \
                     _sysstate.Path0(python_path0("module"), self.replace):
