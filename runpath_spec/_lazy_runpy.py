@@ -9,11 +9,13 @@ start that never uses runpy pays for this one small module only.
 The first time anything is looked up on the stand-in -- ``python -m``
 asking for ``runpy._run_module_as_main``, ``python dir/`` or ``python
 app.zip`` likewise, a tool calling ``runpy.run_path`` -- it imports
-``runpath_spec.compat`` and puts it in ``sys.modules["runpy"]`` in its
-own place: from then on ``import runpy`` gives ``runpath_spec.compat``
-itself.  Whoever still holds the stand-in (imported it before first use)
-reaches the same module through it: reads, writes (``runpy._get_code_from_file
-= ...``, as Hy patches it) and deletions are forwarded.
+``runpath_spec.compat``; from then on every attribute of the stand-in is
+``runpath_spec.compat``'s (``runpy.run_path is runpath_spec.compat.run_path``),
+and writes (``runpy._get_code_from_file = ...``, as Hy patches it) and
+deletions go to ``runpath_spec.compat`` too.  The stand-in stays in
+``sys.modules["runpy"]``: code that imported runpy before its first use
+and code that imports it after hold the same object (CPython's
+``test_runpy`` compares them).
 
 If runpath_spec has been uninstalled while this file stayed behind, the
 stand-in loads the standard library's runpy instead: the interpreter
@@ -27,18 +29,18 @@ _loaded = []  # the module the stand-in stands for, once loaded
 
 
 def _stdlib_runpy():
-    """The standard library's runpy, imported by name past the stand-in."""
+    """The standard library's runpy, imported by name past the stand-in
+    (which stays in sys.modules)."""
     saved = sys.modules.pop("runpy", None)
     try:
         import runpy
-    except BaseException:
+    finally:
         if saved is not None:
             sys.modules["runpy"] = saved
-        raise
     return runpy
 
 
-def _load(stand_in):
+def _load():
     if _loaded:
         return _loaded[0]
     try:
@@ -48,25 +50,24 @@ def _load(stand_in):
             raise
         real = _stdlib_runpy()  # runpath_spec is gone: runpy as shipped
     _loaded.append(real)
-    if sys.modules.get("runpy") is stand_in:
-        sys.modules["runpy"] = real
-    return real
+    return _loaded[0]
 
 
 class LazyRunpy(_ModuleType):
-    """A module object that becomes ``runpath_spec.compat`` on first use."""
+    """A module object whose attributes are ``runpath_spec.compat``'s,
+    imported on first use."""
 
     def __getattr__(self, name):
-        return getattr(_load(self), name)
+        return getattr(_load(), name)
 
     def __setattr__(self, name, value):
-        setattr(_load(self), name, value)
+        setattr(_load(), name, value)
 
     def __delattr__(self, name):
-        delattr(_load(self), name)
+        delattr(_load(), name)
 
     def __dir__(self):
-        return dir(_load(self))
+        return dir(_load())
 
     # ``import runpy`` reads __spec__ (is the module still initialising?):
     # None until loaded, so that importing runpy is not using it.  (Set,

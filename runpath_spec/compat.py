@@ -2,8 +2,10 @@
 
 Every name the running version's ``runpy`` defines is here, with that
 version's signatures, built on runpath_spec's finders and executor and
-never importing ``runpy``.  Install it for a whole interpreter with one
-line in a ``.pth`` file::
+never importing ``runpy``.  Install it for a whole interpreter with
+``python -m runpath_spec --install-runpy`` (a lazy stand-in that loads
+this module when runpy is first used), or eagerly with one line in a
+``.pth`` file::
 
     import runpath_spec.compat, sys; sys.modules["runpy"] = runpath_spec.compat
 
