@@ -23,7 +23,7 @@ from importlib._bootstrap_external import MAGIC_NUMBER, cache_from_source
 
 __all__ = ["MAGIC_NUMBER", "cache_from_source", "fix_co_filename",
            "is_importlibs_own", "is_plain_source_file_loader",
-           "check_hash_based_pycs", "cached_is_unset"]
+           "check_hash_based_pycs", "cached_is_unset", "thread_local"]
 
 
 def fix_co_filename(code, path):
@@ -98,3 +98,11 @@ def is_plain_source_file_loader(loader):
             and cls.get_data is _GET_DATA is not None
             and cls.path_stats is _PATH_STATS is not None
             and cls.get_filename is _GET_FILENAME is not None)
+
+
+try:
+    # threading.local is this class: taking it from _thread spares every
+    # process that runs through the runpy stand-in an import of threading.
+    from _thread import _local as thread_local
+except ImportError:  # pragma: no cover - an implementation without it
+    from threading import local as thread_local
