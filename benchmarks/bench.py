@@ -10,7 +10,16 @@ distribution-free 95% interval.  Then rows for how cost grows with script length
 size, with the slope; then ``python -c "import runpath_spec"`` against
 ``python -c "import runpy"``.
 
-    python benchmarks/bench.py [--rounds N] [--quick] [--json FILE]
+With ``--startup``, instead: two fresh virtual environments of the running
+interpreter with the project installed the ordinary way (``pip install
+.``, bytecode compiled), one with the runpy stand-in installed
+(``--install-runpy``); then, interleaved, whole processes: ``python -c
+pass`` with the stand-in against without, and ``python -m runpath_spec
+hello.py`` against ``python -m hellomod``.  PYTHONDONTWRITEBYTECODE is
+removed from the children's environment, so every module runs from
+bytecode, as an installed package does.
+
+    python benchmarks/bench.py [--rounds N] [--quick] [--startup] [--json FILE]
 
 Not a test: CI runs it only as ``--quick``, to keep it working.
 """
@@ -37,7 +46,7 @@ import runpath_spec  # noqa: E402
 
 #: Targets met when ours / runpy <= this (None: reported only).
 TARGETS = {
-    "script (1 line)": 0.5,
+    "script (1 line)": 0.6,
     "pyc (1 line)": 0.5,
     "directory": 0.8,
     "zip": 0.8,
@@ -261,14 +270,164 @@ def import_time(rounds):
     return [statistics.median(s) for s in samples]
 
 
+# -- start-up: fresh virtual environments, one process per measurement ------
+
+#: Start-up targets met when the ratio is at or under this (None: reported).
+STARTUP_TARGETS = {
+    "python -c pass: stand-in installed / not": 1.05,
+    "python -m runpath_spec hello.py / python -m hellomod": 1.10,
+    "python -m runpath_spec hello.py / python -B -m hellosrc": None,
+    "python -m hellomod: stand-in installed / not": None,
+}
+
+
+def _child_env():
+    """The environment the measured interpreters run in: bytecode is
+    written and read (installed packages have it, as the standard library
+    does), nothing is added to sys.path."""
+    env = dict(os.environ)
+    for name in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH", "PYTHONSTARTUP",
+                 "PYTHONNOUSERSITE", "PYTHONVERBOSE", "PYTHONPROFILEIMPORTTIME"):
+        env.pop(name, None)
+    return env
+
+
+def make_venv(where, standin, env):
+    """A fresh venv of this interpreter with the project installed the
+    ordinary way (``pip install .``, bytecode compiled); with *standin*,
+    ``--install-runpy`` run in it.  Returns its python."""
+    subprocess.run([sys.executable, "-m", "venv", where], check=True)
+    python = os.path.join(where, "bin", "python")
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps",
+                    os.path.dirname(HERE)], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    # pip compiles what it installs; this also covers pip's own modules.
+    subprocess.run([python, "-m", "compileall", "-q", where], env=env,
+                   stdout=subprocess.DEVNULL)
+    if standin:
+        subprocess.run([python, "-m", "runpath_spec", "--install-runpy"],
+                       check=True, env=env, stdout=subprocess.DEVNULL)
+    return python
+
+
+def _startup_commands(plain, standin):
+    """(label, numerator, denominator) with each a command line."""
+    return [
+        ("python -c pass: stand-in installed / not",
+         [standin, "-c", "pass"], [plain, "-c", "pass"]),
+        ("python -m runpath_spec hello.py / python -m hellomod",
+         [plain, "-m", "runpath_spec", "hello.py"],
+         [plain, "-m", "hellomod"]),
+        # hellosrc has no pyc: it is compiled at every run, as a script
+        # always is (the first compile() of a process builds every AST
+        # node type, about 10 million instructions).
+        ("python -m runpath_spec hello.py / python -B -m hellosrc",
+         [plain, "-m", "runpath_spec", "hello.py"],
+         [plain, "-B", "-m", "hellosrc"]),
+        ("python -m hellomod: stand-in installed / not",
+         [standin, "-m", "hellomod"], [plain, "-m", "hellomod"]),
+    ]
+
+
+def _wall(cmd, cwd, env):
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    return (time.perf_counter() - start) * 1e3
+
+
+def time_startup(rows, rounds, cwd, env):
+    """Per row: (median ms of each command, paired ratios), interleaved:
+    every round runs every command once, so each ratio pairs two
+    measurements taken side by side."""
+    cmds = []
+    for _, num, den in rows:
+        for cmd in (num, den):
+            if cmd not in cmds:
+                cmds.append(cmd)
+    for cmd in cmds:
+        _wall(cmd, cwd, env)  # warm the file system cache
+    samples = [[] for _ in cmds]
+    for _ in range(rounds):
+        for i, cmd in enumerate(cmds):
+            samples[i].append(_wall(cmd, cwd, env))
+    out = []
+    for _, num, den in rows:
+        a, b = samples[cmds.index(num)], samples[cmds.index(den)]
+        out.append((statistics.median(a), statistics.median(b),
+                    [x / y for x, y in zip(a, b)]))
+    return out
+
+
+def added_modules(plain, standin, env):
+    """What a bare start of *standin* has in sys.modules that *plain*'s
+    has not."""
+    code = "import sys; print(' '.join(sorted(sys.modules)))"
+    found = [set(subprocess.run([python, "-c", code], env=env, check=True,
+                                stdout=subprocess.PIPE,
+                                universal_newlines=True).stdout.split())
+             for python in (standin, plain)]
+    return sorted(found[0] - found[1])
+
+
+def startup(rounds, json_file):
+    """The start-up rows: fresh venvs, then interleaved process runs."""
+    env = _child_env()
+    results = {"python": platform.python_version(), "rounds": rounds,
+               "startup": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = make_venv(os.path.join(tmp, "plain"), False, env)
+        standin = make_venv(os.path.join(tmp, "standin"), True, env)
+        work = os.path.join(tmp, "work")
+        os.mkdir(work)
+        for name in ("hello.py", "hellomod.py", "hellosrc.py"):
+            with open(os.path.join(work, name), "w") as f:
+                f.write("print('hello')\n")
+        py_compile.compile(os.path.join(work, "hellomod.py"), doraise=True)
+        results["added_modules"] = added_modules(plain, standin, env)
+        rows = _startup_commands(plain, standin)
+        print("CPython %s, fresh venvs (pip install ., bytecode compiled), "
+              "%d interleaved rounds, medians\n" % (results["python"],
+                                                      rounds))
+        print("| measurement | ms | ms | ratio | 95% interval | target | "
+              "met |")
+        print("|---|---:|---:|---:|:-:|---:|:-:|")
+        timed = time_startup(rows, rounds, work, env)
+        for (label, _, _), (num, den, paired) in zip(rows, timed):
+            ratio = statistics.median(paired)
+            low, high = median_interval(paired)
+            goal = STARTUP_TARGETS[label]
+            met = goal is None or ratio <= goal
+            results["startup"].append(dict(
+                measurement=label, numerator=num, denominator=den,
+                ratio=ratio, interval=[low, high], goal=goal, met=met))
+            print("| %s | %.1f | %.1f | %.3f | %.3f-%.3f | %s | %s |" % (
+                label, num, den, ratio, low, high,
+                "<= %.2f" % goal if goal else "",
+                "" if goal is None else ("yes" if met else "NO")))
+    print("\nModules a bare start adds with the stand-in installed: %s"
+          % ", ".join(results["added_modules"]))
+    if json_file:
+        with open(json_file, "w") as f:
+            json.dump(results, f, indent=2)
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=None,
+                        help="default 15 (--startup: 61)")
     parser.add_argument("--quick", action="store_true",
                         help="3 rounds: check that it works, not speed")
+    parser.add_argument("--startup", action="store_true",
+                        help="only the start-up rows: interpreter start "
+                        "with the runpy stand-in installed, and the CLI "
+                        "against python -m, in fresh venvs")
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args(argv)
-    rounds = 3 if args.quick else args.rounds
+    if args.startup:
+        return startup(3 if args.quick else args.rounds or 61, args.json)
+    rounds = 3 if args.quick else args.rounds or 15
     sys.dont_write_bytecode = True  # the same for all three columns
     results = {"python": platform.python_version(), "rows": [],
                "growth": [], "rounds": rounds}

@@ -9,33 +9,42 @@ and ``__package__`` from it as PEP 451 describes and runs the code.
 and :mod:`runpath_spec.compat` is a complete stand-in for ``runpy``.
 """
 
-from ._api import run_module, run_path
-from ._executor import exec_spec
-from ._finders import spec_from_path
-from ._modules import spec_from_module
-from ._profiles import derive
-from ._plugins import register_loader, unregister_loader
-from ._loaders import BytecodeScriptLoader, SourceScriptLoader
-from .errors import (BadFlagsError, BadMagicError, BadPathError,
-                     BadZipError, ImportHookWarning, MainNotFoundError,
-                     NotRegularFileError, PycError, RunpathError,
-                     StalePycError, TruncatedPycError)
-
 __version__ = "0.1.0.dev0"
+
+# Every public name loads on first use (PEP 562): `python -m runpath_spec`
+# imports only what running its target needs, and `import runpath_spec`
+# costs next to nothing.  Public name -> the module that defines it.
+_WHERE = dict.fromkeys(("run_path", "run_module"), "_api")
+_WHERE.update(exec_spec="_executor", spec_from_path="_finders",
+              spec_from_module="_modules", derive="_profiles",
+              register_loader="_plugins", unregister_loader="_plugins",
+              SourceScriptLoader="_loaders", BytecodeScriptLoader="_loaders",
+              run_main="_main", MainTarget="_main")
+_WHERE.update(dict.fromkeys((
+    "RunpathError", "MainNotFoundError", "BadPathError",
+    "NotRegularFileError", "BadZipError", "PycError", "BadMagicError",
+    "BadFlagsError", "TruncatedPycError", "StalePycError",
+    "ImportHookWarning"), "errors"))
 
 
 def __getattr__(name):
-    # run_main and MainTarget load on first use: most callers never need
-    # them, and `import runpath_spec` should cost less than `import runpy`.
-    if name in ("run_main", "MainTarget"):
-        from . import _main
-        return getattr(_main, name)
-    raise AttributeError("module {!r} has no attribute {!r}".format(
-        __name__, name))
+    where = _WHERE.get(name)
+    if where is None and name in ("errors", "pyc"):
+        # Public submodules, attributes once imported (as they were when
+        # this module imported everything).
+        from importlib import import_module
+        return import_module("." + name, __name__)
+    if where is None:
+        raise AttributeError("module {!r} has no attribute {!r}".format(
+            __name__, name))
+    from importlib import import_module
+    value = getattr(import_module("." + where, __name__), name)
+    globals()[name] = value  # looked up once
+    return value
 
 
 def __dir__():
-    return sorted(set(globals()) | {"run_main", "MainTarget"})
+    return sorted(set(globals()) | set(_WHERE))
 
 __all__ = [
     "run_path",

@@ -10,6 +10,8 @@ import sys
 
 USAGE_TEMPLATE = """\
 usage: python -m runpath_spec [options] (TARGET | -m MOD) [ARGS...]
+       python -m runpath_spec (--install-runpy | --uninstall-runpy |
+                               --runpy-status) [--user]
 
 Run TARGET (a script, .pyc, directory or zip with __main__) or module MOD
 the way `python TARGET ARGS` / `python -m MOD ARGS` would.
@@ -25,6 +27,12 @@ options:
                     sys changes and (for bytecode) the decoded header
   --json            with --explain: print one JSON object
   --version         print runpath_spec's version and exit
+  --install-runpy   make runpath_spec.compat this environment's runpy, loaded
+                    only when runpy is first used: writes a .pth file and a
+                    small stand-in module into site-packages (idempotent)
+  --uninstall-runpy remove exactly what --install-runpy wrote
+  --runpy-status    say whether the stand-in is installed, and where
+  --user            with the three above: the user site-packages instead
   -h, --help        show this help and exit
 """
 
@@ -40,7 +48,12 @@ class _UsageError(Exception):
 
 #: Options without a value: option -> the key it sets True.
 _FLAGS = {"--check-source": "check_source", "--import-hooks": "import_hooks",
-          "--cache": "cache", "--explain": "explain", "--json": "json"}
+          "--cache": "cache", "--explain": "explain", "--json": "json",
+          "--user": "user"}
+
+#: Options that run no target: option -> the function of _install it calls.
+_ACTIONS = {"--install-runpy": "install", "--uninstall-runpy": "uninstall",
+            "--runpy-status": "status"}
 
 
 def _profile_value(argv, i):
@@ -73,7 +86,7 @@ def _module_target(argv, i):
 def _parse(argv):
     """``(options, target, args)``; ``target`` is ``None`` for --help and
     --version.  Options end at the target (or ``--``), as python's do."""
-    opts = {"profile": "python", "module": False}
+    opts = {"profile": "python", "module": False, "action": None}
     opts.update(dict.fromkeys(_FLAGS.values(), False))
     i = 0
     while i < len(argv):
@@ -83,11 +96,14 @@ def _parse(argv):
             return opts, None, []
         if arg in _FLAGS:
             opts[_FLAGS[arg]] = True
+        elif arg in _ACTIONS:
+            opts["action"] = arg
         elif arg == "--profile" or arg.startswith("--profile="):
             opts["profile"], i = _profile_value(argv, i)
         elif arg.startswith("-m"):
             opts["module"] = True
-            return (opts,) + _module_target(argv, i)
+            module, args = _module_target(argv, i)
+            return _checked(opts, [module] + args)
         elif arg == "--":
             i += 1
             break
@@ -96,9 +112,21 @@ def _parse(argv):
         else:
             break
         i += 1
-    if i >= len(argv):
+    return _checked(opts, argv[i:])
+
+
+def _checked(opts, rest):
+    """``(options, target, args)`` once the options are read."""
+    if opts["action"] is not None:
+        if rest or opts["module"]:
+            raise _UsageError("{} takes no TARGET".format(opts["action"]))
+        return opts, None, []
+    if opts["user"]:
+        raise _UsageError("--user goes with --install-runpy, "
+                          "--uninstall-runpy or --runpy-status")
+    if not rest:
         raise _UsageError("expected a TARGET or -m MOD")
-    return opts, argv[i], argv[i + 1:]
+    return opts, rest[0], rest[1:]
 
 
 def _program():
@@ -230,6 +258,8 @@ def main(argv=None):
         from . import __version__
         print("runpath_spec", __version__)
         return 0
+    if opts["action"] is not None:
+        return _runpy_action(opts)
     prepared = _prepare(target, args, opts)
     if isinstance(prepared, int):
         return prepared
@@ -238,6 +268,17 @@ def main(argv=None):
     import atexit  # built in: free
     atexit.register(_sigint_if_interrupted)  # before the target's handlers
     return _run(prepared)
+
+
+def _runpy_action(opts):
+    """--install-runpy, --uninstall-runpy or --runpy-status."""
+    from . import _install
+    action = getattr(_install, _ACTIONS[opts["action"]])
+    try:
+        return action(user=opts["user"])
+    except (_install.InstallError, OSError) as exc:
+        sys.stderr.write("error: {}\n".format(exc))
+        return 1
 
 
 def _die_of_sigint_at_exit():

@@ -27,7 +27,7 @@ from importlib._bootstrap_external import (MAGIC_NUMBER, cache_from_source,
 __all__ = ["MAGIC_NUMBER", "cache_from_source", "spec_from_file_location",
            "fix_co_filename",
            "is_importlibs_own", "is_plain_source_file_loader",
-           "refresh_zip_directory",
+           "refresh_zip_directory", "thread_local",
            "check_hash_based_pycs", "cached_is_unset"]
 
 
@@ -122,3 +122,11 @@ def refresh_zip_directory(finder):
     else:
         zipimport._zip_directory_cache[finder.archive] = files
     finder._files = files
+
+
+try:
+    # threading.local is this class: taking it from _thread spares every
+    # process that runs through the runpy stand-in an import of threading.
+    from _thread import _local as thread_local
+except ImportError:  # pragma: no cover - an implementation without it
+    from threading import local as thread_local

@@ -30,7 +30,6 @@ from ._loaders import BytecodeScriptLoader, SourceScriptLoader
 from ._plugins import loader_for, may_have_loader
 from ._profiles import SPEC, ScriptState
 from .errors import BadPathError, BadZipError, NotRegularFileError, PycError
-from .pyc import truncated_error
 
 __all__ = ["PathTarget", "find_path", "spec_from_path"]
 
@@ -95,6 +94,7 @@ def _classify_file(data, fspath):
     if named_bytecode and MAGIC_NUMBER.startswith(data):
         # An empty or cut-off pyc (python itself refuses it, and runpy would
         # run an empty file as empty source).
+        from .pyc import truncated_error
         raise truncated_error(fspath, len(data), path=fspath)
     if _is_foreign_bytecode(data) or (named_bytecode
                                       and not _is_decodable_source(data)):

@@ -26,7 +26,6 @@ from . import _sysstate
 from ._executor import execute
 from ._finders import find_path
 from ._loaders import code_for_spec
-from ._modules import module_details
 from ._profiles import get_profile
 from .errors import RunpathError
 
@@ -198,6 +197,7 @@ class MainTarget:
                     dict(check_source=check_source, import_hooks=import_hooks,
                          loaders=loaders, cache=cache))
         if module:
+            from ._modules import module_details  # only for -m
             with _sysstate.argv(["-m"] + self.args), \
                     _sysstate.Path0(self.path0, self.replace):
                 _, self.spec, self._code = module_details(target,

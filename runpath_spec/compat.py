@@ -2,8 +2,10 @@
 
 Every name the running version's ``runpy`` defines is here, with that
 version's signatures, built on runpath_spec's finders and executor and
-never importing ``runpy``.  Install it for a whole interpreter with one
-line in a ``.pth`` file::
+never importing ``runpy``.  Install it for a whole interpreter with
+``python -m runpath_spec --install-runpy`` (a lazy stand-in that loads
+this module when runpy is first used), or eagerly with one line in a
+``.pth`` file::
 
     import runpath_spec.compat, sys; sys.modules["runpy"] = runpath_spec.compat
 
@@ -25,9 +27,9 @@ import importlib.util  # noqa: F401
 import io  # noqa: F401
 import os
 import sys
-import threading
 
 from . import _sysstate
+from ._cpython import thread_local as _thread_local
 from ._entries import entry_finder as _entry_finder, main_spec as _main_spec
 from ._entries import no_main as _no_main
 from ._finders import find_path as _find_path
@@ -50,7 +52,7 @@ ModuleType = type(sys)
 # The target run_path has already found and read, handed to
 # _get_code_from_file so that a file is read only once -- unless somebody
 # replaced _get_code_from_file, in which case theirs reads it.
-_handoff = threading.local()
+_handoff = _thread_local()
 
 
 class _TempModule(object):

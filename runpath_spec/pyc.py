@@ -15,8 +15,6 @@ source) and either returns or raises one of :mod:`runpath_spec.errors`'
 ``path`` -- the shape of importlib's ``_classify_pyc`` family.
 """
 
-from __future__ import annotations
-
 import marshal
 import sys
 
@@ -113,8 +111,8 @@ class PycHeader:
                  "source_hash")
 
     def __init__(self, magic: bytes, flags: int, kind: str,
-                 mtime: int | None = None, source_size: int | None = None,
-                 source_hash: bytes | None = None) -> None:
+                 mtime: "int | None" = None, source_size: "int | None" = None,
+                 source_hash: "bytes | None" = None) -> None:
         for field, value in zip(self.__slots__, (magic, flags, kind, mtime,
                                                  source_size, source_hash)):
             object.__setattr__(self, field, value)
@@ -140,12 +138,12 @@ class PycHeader:
             for field in self.__slots__))
 
     @property
-    def magic_int(self) -> int | None:
+    def magic_int(self) -> "int | None":
         """The release number inside the magic, or ``None`` if it is not one."""
         return magic_to_int(self.magic)
 
     @property
-    def python_version(self) -> str | None:
+    def python_version(self) -> "str | None":
         """The Python ``X.Y`` that writes this magic number, if any.
 
         :attr:`implementation` tells whose: CPython's or, for example,
@@ -154,13 +152,13 @@ class PycHeader:
         return python_version_for_magic(self.magic)
 
     @property
-    def implementation(self) -> str | None:
+    def implementation(self) -> "str | None":
         """``"CPython"``, ``"PyPy"`` or ``None``: who writes this magic."""
         release = implementation_for_magic(self.magic)
         return release.implementation if release is not None else None
 
 
-def magic_to_int(magic: bytes | int) -> int | None:
+def magic_to_int(magic: "bytes | int") -> "int | None":
     """The 16-bit release number of a 4-byte magic, or ``None`` if malformed."""
     if isinstance(magic, int):
         return magic if 0 <= magic <= 0xFFFF else None
@@ -170,7 +168,7 @@ def magic_to_int(magic: bytes | int) -> int | None:
     return int.from_bytes(magic[:2], "little")
 
 
-def python_version_for_magic(magic: bytes | int) -> str | None:
+def python_version_for_magic(magic: "bytes | int") -> "str | None":
     """The Python ``X.Y`` whose compiler writes *magic* (bytes or int).
 
     A CPython 3 release line's number gives that line (``3379``: ``"3.6"``);
@@ -190,7 +188,7 @@ class MagicRelease(tuple):
 
     __slots__ = ()
 
-    def __new__(cls, implementation: str, version: str) -> MagicRelease:
+    def __new__(cls, implementation: str, version: str) -> "MagicRelease":
         return tuple.__new__(cls, (implementation, version))
 
     @property
@@ -214,7 +212,7 @@ class MagicRelease(tuple):
 
 
 def implementation_for_magic(
-        magic: bytes | int) -> MagicRelease | None:
+        magic: "bytes | int") -> "MagicRelease | None":
     """The implementation and ``X.Y`` whose compiler writes *magic*.
 
     ``MagicRelease("CPython", "3.12")`` for a CPython release line's number,
@@ -254,8 +252,9 @@ def _describe_magic(magic: bytes) -> str:
     return "was compiled by {} (magic {})".format(release.label, number)
 
 
-def truncated_error(where: str | None, size: int, *, name: str | None = None,
-                    path: str | None = None) -> TruncatedPycError:
+def truncated_error(where: "str | None", size: int, *,
+                    name: "str | None" = None,
+                    path: "str | None" = None) -> TruncatedPycError:
     """The error for a file too short to hold a pyc header."""
     return TruncatedPycError(
         "{!r} is truncated: expected a {}-byte pyc header, got {} bytes"
@@ -282,8 +281,8 @@ def timestamp_matches(data: bytes, mtime: float, source_size: int) -> bool:
     return data[:HEADER_SIZE] == timestamp_header(mtime, source_size)
 
 
-def read_header(data: bytes, *, name: str | None = None,
-                path: str | None = None) -> PycHeader:
+def read_header(data: bytes, *, name: "str | None" = None,
+                path: "str | None" = None) -> PycHeader:
     """Parse the first 16 bytes of *data* as a PEP 552 header.
 
     The magic number is decoded, not judged (see :func:`classify_pyc`), so a
@@ -315,8 +314,8 @@ def read_header(data: bytes, *, name: str | None = None,
                      int.from_bytes(data[12:16], "little"), None)
 
 
-def classify_pyc(data: bytes, *, name: str | None = None,
-                 path: str | None = None) -> PycHeader:
+def classify_pyc(data: bytes, *, name: "str | None" = None,
+                 path: "str | None" = None) -> PycHeader:
     """:func:`read_header`, after checking the magic is this interpreter's.
 
     Raises :class:`BadMagicError` naming the release that wrote the file.
@@ -332,8 +331,8 @@ def classify_pyc(data: bytes, *, name: str | None = None,
 
 
 def validate_timestamp(header: PycHeader, source_mtime: float,
-                       source_size: int, *, name: str | None = None,
-                       path: str | None = None) -> None:
+                       source_size: int, *, name: "str | None" = None,
+                       path: "str | None" = None) -> None:
     """Raise :class:`StalePycError` if a timestamp pyc no longer matches.
 
     *source_mtime* and *source_size* are the source's ``st_mtime`` and
@@ -356,8 +355,8 @@ def validate_timestamp(header: PycHeader, source_mtime: float,
 
 
 def validate_hash(header: PycHeader, source_bytes: bytes, *,
-                  name: str | None = None,
-                  path: str | None = None) -> None:
+                  name: "str | None" = None,
+                  path: "str | None" = None) -> None:
     """Raise :class:`StalePycError` if a hash-based pyc's hash is not the source's."""
     where = path if path is not None else name
     if header.source_hash is None:
@@ -372,7 +371,7 @@ def validate_hash(header: PycHeader, source_bytes: bytes, *,
             name=name, path=path)
 
 
-def hash_check_wanted(header: PycHeader, mode: str | None = None) -> bool:
+def hash_check_wanted(header: PycHeader, mode: "str | None" = None) -> bool:
     """Whether the import system would check this hash-based pyc's source.
 
     *mode* is ``--check-hash-based-pycs``: ``"default"`` checks only
@@ -430,7 +429,7 @@ class _Damage(Exception):
         self.truncated = truncated
 
 
-def _marshal_damage(data, pos: int, fields) -> _Damage | None:
+def _marshal_damage(data, pos: int, fields) -> "_Damage | None":
     """The first damage in the marshal data at *data[pos:]* that PyPy's
     marshal would not survive or would meet with an allocation of a damaged
     size, as a :class:`_Damage`; ``None`` if there is none.
@@ -617,8 +616,8 @@ def _check_code_counts(state) -> None:
                           start, varnames, nlocals))
 
 
-def code_from_pyc(data: bytes, *, name: str | None = None,
-                  path: str | None = None):
+def code_from_pyc(data: bytes, *, name: "str | None" = None,
+                  path: "str | None" = None):
     """Validate *data* as this interpreter's bytecode and return its code object.
 
     Every defect is a :class:`~runpath_spec.errors.PycError` naming *path*:

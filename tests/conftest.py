@@ -131,6 +131,24 @@ def make_scratch_venv(venv, pth_lines=(), files=None):
     return python
 
 
+#: The eager stand-in: runpath_spec.compat imported at every start.
+EAGER_STANDIN = ("import runpath_spec.compat, sys; "
+                 "sys.modules['runpy'] = runpath_spec.compat")
+
+
+def make_standin_venv(venv, lazy=True, files=None):
+    """A scratch venv (see make_scratch_venv) with runpath_spec.compat as
+    its runpy: installed by ``--install-runpy`` (the lazy stand-in), or
+    with *lazy* false by the one eager ``.pth`` line.  Returns its python.
+    """
+    import subprocess
+    python = make_scratch_venv(venv, [] if lazy else [EAGER_STANDIN], files)
+    if lazy:
+        subprocess.run([python, "-m", "runpath_spec", "--install-runpy"],
+                       check=True, stdout=subprocess.PIPE)
+    return python
+
+
 @pytest.fixture
 def open_code_calls(monkeypatch):
     """The paths ``io.open_code`` is called with, recorded."""

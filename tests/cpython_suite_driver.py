@@ -1,7 +1,10 @@
-"""Run CPython's own test_runpy and test_cmd_line_script in this interpreter.
+"""Run CPython's own test suites in this interpreter: by default
+test_runpy and test_cmd_line_script, else the suites named as arguments
+(``python cpython_suite_driver.py test.test_import``).
 
 Meant to run in a scratch virtual environment whose site-packages holds a
-``.pth`` that installs runpath_spec.compat as ``runpy`` at start-up, so
+``.pth`` that installs runpath_spec.compat as ``runpy`` at start-up (the
+lazy stand-in ``--install-runpy`` writes, or the eager one-line form), so
 that the in-process tests and every ``python -m``, directory and zip
 execution in the tests' subprocesses go through runpath_spec.
 """
@@ -25,18 +28,32 @@ def _flatten(suite):
             yield item
 
 
-def main():
+def standin():
+    """"lazy" or "eager" (which stand-in is runpy), else None.  Asks
+    without using runpy, which would load the lazy one."""
     runpy = sys.modules.get("runpy")
-    if getattr(runpy, "__name__", None) != "runpath_spec.compat":
-        print("runpy is not the stand-in: %r" % (runpy,))
+    if type(runpy).__name__ == "LazyRunpy":
+        return "lazy"
+    if vars(runpy or sys).get("__name__") == "runpath_spec.compat":
+        return "eager"
+    return None
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    suites = argv or SUITES
+    if standin() is None:
+        print("runpy is not the stand-in: %r" % (sys.modules.get("runpy"),))
         return 2
+    print("stand-in: %s" % standin())
     loader = unittest.TestLoader()
     suite = unittest.TestSuite()
     skipped = []
-    for name in SUITES:
+    for name in suites:
         for test in _flatten(loader.loadTestsFromModule(
                 importlib.import_module(name))):
-            if getattr(test, "_testMethodName", None) in EXEMPT:
+            method = getattr(test, "_testMethodName", None)
+            if method in EXEMPT:
                 skipped.append(test.id())
                 continue
             suite.addTest(test)

@@ -1,10 +1,11 @@
-"""Acceptance: CPython's own runpy suites pass with runpath_spec.compat as runpy.
+"""Acceptance: CPython's own suites pass with runpath_spec.compat as runpy.
 
-A scratch virtual environment gets a ``.pth`` file that puts the project
-on ``sys.path`` and installs ``runpath_spec.compat`` as ``sys.modules
-["runpy"]`` at interpreter start-up; then the running interpreter's
-``test.test_runpy`` and ``test.test_cmd_line_script`` run in it, less the
-two exempt tests (see cpython_suite_driver.py).
+A scratch virtual environment puts the project on ``sys.path`` and gets
+the stand-in -- the lazy one, installed by ``python -m runpath_spec
+--install-runpy``, and the eager one-line ``.pth`` form -- then the
+running interpreter's ``test.test_runpy`` and ``test.test_cmd_line_script``
+run in it, less the two exempt tests (see cpython_suite_driver.py), and
+``test.test_import``, which checks what a bare start imports.
 """
 
 import os
@@ -15,31 +16,31 @@ import pytest
 
 import runpath_spec
 
-from conftest import make_scratch_venv
+from conftest import make_standin_venv
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(
     runpath_spec.__file__)))
 
 
-def _has_test_package():
+def _has_test_package(*names):
+    import importlib
     try:
-        import test.test_runpy  # noqa: F401
-        import test.test_cmd_line_script  # noqa: F401
+        for name in names or ("test.test_runpy", "test.test_cmd_line_script"):
+            importlib.import_module(name)
     except ImportError:
         return False
     return True
 
 
-@pytest.fixture(scope="module")
-def standin_python(tmp_path_factory):
+@pytest.fixture(scope="module", params=["lazy", "eager"])
+def standin_python(request, tmp_path_factory):
     """A scratch venv's python with runpath_spec.compat installed as runpy."""
     if not _has_test_package():
         pytest.skip("this interpreter has no CPython 'test' package")
-    return make_scratch_venv(
+    return make_standin_venv(
         tmp_path_factory.mktemp("standin") / "venv",
-        ["import runpath_spec.compat, sys; "
-         "sys.modules['runpy'] = runpath_spec.compat"])
+        lazy=request.param == "lazy")
 
 
 def _run(python, *args, cwd=None, env=None):
@@ -75,7 +76,25 @@ def test_cpython_runpy_suites_pass_with_the_standin(standin_python, tmp_path):
     # The suites make fixed-name scratch directories in the current one.
     out = _run(standin_python, os.path.join(HERE, "cpython_suite_driver.py"),
                cwd=str(tmp_path))
-    tail = textwrap.indent("\n".join((out.stdout + out.stderr).splitlines()
-                                     [-60:]), "    ")
+    tail = _suite_tail(out)
     assert out.returncode == 0, tail
     assert "SUITES" in out.stdout and " 0 failures, 0 errors" in out.stdout, tail
+
+
+def _suite_tail(out):
+    return textwrap.indent("\n".join((out.stdout + out.stderr).splitlines()
+                                     [-60:]), "    ")
+
+
+@pytest.mark.slow
+def test_cpython_test_import_passes_with_the_lazy_standin(tmp_path):
+    """The lazy stand-in imports nothing at start (test_import's
+    subinterpreter tests fail when threading is already imported)."""
+    if not _has_test_package("test.test_import"):
+        pytest.skip("this interpreter has no CPython 'test' package")
+    python = make_standin_venv(tmp_path / "venv")
+    out = _run(python, os.path.join(HERE, "cpython_suite_driver.py"),
+               "test.test_import", cwd=str(tmp_path))
+    assert out.returncode == 0, _suite_tail(out)
+    assert "stand-in: lazy" in out.stdout, _suite_tail(out)
+    assert " 0 failures, 0 errors" in out.stdout, _suite_tail(out)
