@@ -165,8 +165,11 @@ def _prepare(target, args, opts):
         if where == os.path.abspath(target):
             from ._profiles import python_file
             where = python_file(target)  # as python shows it (3.8: as given)
-        sys.stderr.write("{}: can't open file {!r}: [Errno {}] {}\n".format(
-            _program(), os.fsdecode(where), exc.errno, exc.strerror))
+        shown = os.fsdecode(where)
+        if sys.implementation.name != "pypy":  # PyPy prints it bare
+            shown = repr(shown)
+        sys.stderr.write("{}: can't open file {}: [Errno {}] {}\n".format(
+            _program(), shown, exc.errno, exc.strerror))
         return 2
 
 
@@ -207,7 +210,8 @@ def _forget_file(prepared):
     """python takes ``__file__`` and ``__cached__`` back out of a script's
     ``__main__`` when it ends, before atexit handlers and lingering
     threads run (``_PyRun_SimpleFileObject``); runpy's entries keep them."""
-    if prepared.kind in ("directory", "zip", "module"):
+    if prepared.kind in ("directory", "zip", "module") or \
+            sys.implementation.name == "pypy":  # PyPy keeps it
         return
     namespace = getattr(prepared.module, "__dict__", {})
     namespace.pop("__file__", None)

@@ -45,6 +45,7 @@ def _bytecode(target):
         "magic": header.magic.hex(),
         "magic_number": header.magic_int,
         "python_version": header.python_version,
+        "implementation": header.implementation,
         "kind": header.kind,
         "flags": header.flags,
         "mtime": header.mtime,
@@ -122,7 +123,8 @@ def format_explanation(info):
     if info["bytecode"] is not None:
         lines += ["", "bytecode:"]
         b = info["bytecode"]
-        for key in ("magic", "magic_number", "python_version", "kind",
+        for key in ("magic", "magic_number", "python_version",
+                    "implementation", "kind",
                     "flags", "mtime", "source_size", "source_hash",
                     "source", "matches_source"):
             lines.append("  {:<15} {!r}".format(key, b[key]))

@@ -87,7 +87,24 @@ def python_path0(kind, path=None):
         return None
     if kind == "module":
         return os.getcwd()
+    if _PYPY:
+        return _pypy_resolvedirof(path)
     return os.path.dirname(os.path.realpath(path))
+
+
+_PYPY = sys.implementation.name == "pypy"
+
+
+def _pypy_resolvedirof(path):
+    """PyPy's ``sys.path[0]`` for a script (``app_main.resolvedirof``): the
+    file's own symlinks followed, each relative to its directory, but not
+    a symlinked directory (CPython's ``realpath`` resolves both)."""
+    path, seen = os.path.abspath(path), set()
+    while os.path.islink(path) and path not in seen:
+        seen.add(path)
+        path = os.path.abspath(os.path.join(os.path.dirname(path),
+                                            os.readlink(path)))
+    return os.path.dirname(path)
 
 
 class _MainModule:

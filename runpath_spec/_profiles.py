@@ -41,6 +41,9 @@ _ABSOLUTE_MAIN_FILE = sys.version_info >= (3, 9)  # python's __file__
 _CACHED_IN_GLOBALS = sys.version_info < (3, 15)
 # PEP 649 (3.14): a fresh __main__ no longer starts with __annotations__.
 _MAIN_ANNOTATIONS = sys.version_info < (3, 14)
+# "Like python" means like the running interpreter: PyPy's start-up differs
+# from CPython's in a few places, each marked where it is followed.
+_PYPY = sys.implementation.name == "pypy"
 
 
 class ScriptState:
@@ -268,6 +271,10 @@ class _PythonProfile(Profile):
         return attrs
 
     def script_filename(self, given):
+        if _PYPY:
+            # PyPy compiles a script under its normalised absolute path
+            # (while __file__ stays as python_file gives it).
+            return os.path.normpath(python_file(given))
         return python_file(given)
 
 

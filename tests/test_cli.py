@@ -122,27 +122,9 @@ FLAGS = {"no-flag": [], "-I": ["-I"], "-P": ["-P"]}
 #: the script file's own symlinks, not a symlinked directory; "can't open
 #: file" shows the path without quotes.  Strict: each fails once runpath_spec
 #: follows PyPy there, and its entry must go.
-PYPY_STARTUP_TODO = {
-    ("script-other-dir", "no-flag"): "co_filename is normalised",
-    ("script-other-dir", "-I"): "co_filename is normalised",
-    ("script-other-dir", "-P"): "co_filename is normalised",
-    ("script-in-symlinked-dir", "no-flag"):
-        "sys.path[0] keeps the symlinked directory",
-    "missing-file": "can't open file names the path without quotes",
-}
-
-
-def _pypy_startup_todo(request, key):
-    if sys.implementation.name == "pypy" and key in PYPY_STARTUP_TODO:
-        request.applymarker(pytest.mark.xfail(
-            strict=True, reason="PyPy's start-up: %s; runpath_spec follows "
-            "CPython's (issue #19)" % PYPY_STARTUP_TODO[key]))
-
-
 @pytest.mark.parametrize("flag", FLAGS)
 @pytest.mark.parametrize("target", TARGETS)
 def test_probe_reports_are_identical(target, flag, tree, request):
-    _pypy_startup_todo(request, (target, flag))
     if flag == "-P" and sys.version_info < (3, 11):
         pytest.skip("-P exists from Python 3.11")
     if flag == "-I" and not _installed():
@@ -204,7 +186,6 @@ def test_same_output_traceback_and_status(body, status, tmp_path):
 ], ids=["missing-file", "dir-without-main", "zip-without-main",
         "missing-module", "package-without-main", "relative-module"])
 def test_same_message_and_status_for_bad_targets(args, tmp_path, request):
-    _pypy_startup_todo(request, request.node.callspec.id)
     (tmp_path / "empty_dir").mkdir()
     make_zip(str(tmp_path / "nomain.zip"), {"x.py": ""})
     (tmp_path / "pkg_without_main").mkdir()
