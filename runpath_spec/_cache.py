@@ -90,7 +90,14 @@ class _CacheLoader(SourceFileLoader):
             return self._script.get_data(path)
         if self.skip_pyc:
             raise OSError("damaged: compiled afresh")
-        return read_file(path)  # through io.open_code, unlike importlib
+        data = read_file(path)  # through io.open_code, unlike importlib
+        try:
+            # importlib unmarshals it next: on PyPy, damage there would
+            # abort the process.  Damaged: as if there were no pyc.
+            pycmod.check_marshal(data, path=path)
+        except ImportError as exc:
+            raise OSError("damaged: compiled afresh") from exc
+        return data
 
     def source_to_code(self, data, path, *args, **kwargs):
         self.compiled = True

@@ -616,6 +616,25 @@ def _check_code_counts(state) -> None:
                           start, varnames, nlocals))
 
 
+def check_marshal(data: bytes, *, name: "str | None" = None,
+                  path: "str | None" = None) -> None:
+    """Raise a :class:`PycError` for the marshal data after a pyc header
+    that this interpreter's ``marshal.loads`` would not survive: on PyPy,
+    what would abort the process (see the trust model); nothing to check
+    on CPython, whose marshal raises instead."""
+    if _GUARDED_FIELDS is None:
+        return
+    where = path if path is not None else name
+    damage = _marshal_damage(data, HEADER_SIZE, _GUARDED_FIELDS)
+    if damage is not None and damage.truncated:
+        raise TruncatedPycError(
+            "{!r} is truncated: its marshal data ends early ({})".format(
+                where, damage), name=name, path=path)
+    if damage is not None:
+        raise PycError("{!r} has corrupt marshal data: {}".format(
+            where, damage), name=name, path=path)
+
+
 def code_from_pyc(data: bytes, *, name: "str | None" = None,
                   path: "str | None" = None):
     """Validate *data* as this interpreter's bytecode and return its code object.
@@ -629,15 +648,7 @@ def code_from_pyc(data: bytes, *, name: "str | None" = None,
             or int.from_bytes(data[4:8], "little") not in _KINDS):
         classify_pyc(data, name=name, path=path)  # raises the precise error
     where = path if path is not None else name
-    if _GUARDED_FIELDS is not None:
-        damage = _marshal_damage(data, HEADER_SIZE, _GUARDED_FIELDS)
-        if damage is not None and damage.truncated:
-            raise TruncatedPycError(
-                "{!r} is truncated: its marshal data ends early ({})".format(
-                    where, damage), name=name, path=path)
-        if damage is not None:
-            raise PycError("{!r} has corrupt marshal data: {}".format(
-                where, damage), name=name, path=path)
+    check_marshal(data, name=name, path=path)
     try:
         code = marshal.loads(memoryview(data)[HEADER_SIZE:])
     except EOFError as exc:

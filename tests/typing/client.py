@@ -338,6 +338,7 @@ def use_pyc(t: Targets) -> None:
     assert_type(pyc.magic_to_int(header.magic), "int | None")
     assert_type(pyc.python_version_for_magic(3413), "str | None")
     assert_type(header.implementation, "str | None")
+    assert_type(pyc.check_marshal(data, name="m", path=t.script), None)
     release = pyc.implementation_for_magic(3413)
     assert_type(release, "pyc.MagicRelease | None")
     assert release is not None and release.label == "Python 3.8"
