@@ -18,6 +18,9 @@ import sys
 import zipimport  # loaded by every start-up: free
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 
+# (pyc is cheap to import, and a per-call import of it is not: every
+# bytecode run and every valid __pycache__ pyc use it.)
+from . import pyc
 from ._cpython import (fix_co_filename, is_importlibs_own,
                        is_plain_source_file_loader)
 from ._files import prefill_cached, pyc_path, read_file
@@ -148,12 +151,10 @@ class BytecodeScriptLoader(_ReadOnce, SourcelessFileLoader):
         return candidate if os.path.isfile(candidate) else None
 
     def get_code(self, fullname):
-        # Bytecode only: a script's run never loads runpath_spec.pyc.
-        from .pyc import code_from_pyc
         data = self.get_data(self.path)
         if not self.check_source:
-            return code_from_pyc(data, name=fullname, path=self.code_filename)
-        from . import pyc
+            return pyc.code_from_pyc(data, name=fullname,
+                                     path=self.code_filename)
         where = dict(name=fullname, path=self.code_filename)
         source = self.source_path()
         if source is not None:
@@ -164,7 +165,7 @@ class BytecodeScriptLoader(_ReadOnce, SourcelessFileLoader):
                                        **where)
             elif pyc.hash_check_wanted(header):
                 pyc.validate_hash(header, read_file(source), **where)
-        return code_from_pyc(data, **where)
+        return pyc.code_from_pyc(data, **where)
 
     def get_source(self, fullname):
         return None
@@ -189,16 +190,15 @@ _CODE_TYPE = type(read_file.__code__)
 def _valid_pyc_code(path, pyc_file):
     """The code in *pyc_file* if it is a valid timestamp pyc for *path*,
     else ``None`` (the loader then decides, and speaks)."""
-    from .pyc import HEADER_SIZE, timestamp_matches
     try:
         st = os.stat(path)
         data = read_file(pyc_file)
     except OSError:
         return None
-    if not timestamp_matches(data, st.st_mtime, st.st_size):
+    if not pyc.timestamp_matches(data, st.st_mtime, st.st_size):
         return None
     try:
-        code = marshal.loads(memoryview(data)[HEADER_SIZE:])
+        code = marshal.loads(memoryview(data)[pyc.HEADER_SIZE:])
     except Exception:  # the loader raises it, as runpy shows it
         return None
     if type(code) is not _CODE_TYPE:
@@ -263,13 +263,11 @@ def code_for_spec(spec, name=None):
     if (origin and is_importlibs_own(loader, SourcelessFileLoader,
                                      ("get_code", "get_data"))):
         loader.get_filename(name)  # the loader's own name check
-        from .pyc import code_from_pyc
-        return code_from_pyc(read_file(origin), name=name, path=origin)
+        return pyc.code_from_pyc(read_file(origin), name=name, path=origin)
     if (type(loader) is zipimport.zipimporter and origin
             and origin.endswith(".pyc")
             and _standalone_pyc_in_zip(loader, origin)):
-        from .pyc import code_from_pyc
-        return code_from_pyc(loader.get_data(origin), name=name,
+        return pyc.code_from_pyc(loader.get_data(origin), name=name,
                                  path=origin)
     # runpy asks for the name it was given, which may differ from spec.name
     # (os.path is posixpath): the loader's own check then speaks.
