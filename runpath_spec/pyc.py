@@ -387,233 +387,18 @@ def hash_check_wanted(header: PycHeader, mode: "str | None" = None) -> bool:
 
 # -- PyPy: a structural check before marshal.loads ------------------------------
 #
-# PyPy's marshal.loads builds a code object without checking its counts, and
-# a negative count fails an RPython assertion, a count past co_varnames reads
-# past a list (a segmentation fault): either aborts the whole process, which
-# nothing can catch.  A damaged container length makes it allocate the length
-# given (MemoryError, or the OOM killer).  So on PyPy, code_from_pyc first walks
-# the marshal data without building anything, and refuses what would do that.
-# Everything else (unknown type codes, bad strings, truncation, ...) PyPy's
-# marshal reports as an exception, and the walk leaves it to it.
+# PyPy's marshal.loads aborts the whole process on some damaged code objects
+# (runpath_spec/_pypy_marshal.py says which, and docs/reliability.rst), so on
+# PyPy code_from_pyc first walks the marshal data and refuses those.
 
-#: PyPy's marshalled code object after its type byte and six 32-bit ints
-#: (argcount, posonlyargcount, kwonlyargcount, nlocals, stacksize, flags),
-#: by magic number: co_code, co_consts, co_names, co_varnames, co_freevars,
-#: co_cellvars, co_filename, co_name, co_qualname, co_firstlineno (a bare
-#: 32-bit int), co_lnotab and the exception table.
-_PYPY_CODE_FIELDS = {
-    432: ("bytes", "tuple", "tuple", "tuple", "tuple", "tuple", "str", "str",
-          "str", "int", "bytes", "bytes"),
-}
-_CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08
-_COUNT_NAMES = ("argcount", "posonlyargcount", "kwonlyargcount", "nlocals")
-#: Fixed-size payloads, and the kind of object each type code makes.
-_FIXED = {"N": 0, "F": 0, "T": 0, "S": 0, ".": 0, "i": 4, "I": 8, "g": 8,
-          "y": 16}
-_SIZED = {"s": "bytes", "t": "str", "u": "str", "a": "str", "A": "str",
-          "z": "str", "Z": "str", "l": "other"}
-_CONTAINERS = {"(": "tuple", "[": "list", "<": "set", ">": "frozenset"}
-#: Containers whose reference slot is empty until they are complete: a
-#: reference to one of them from inside is refused (PyPy refuses it for
-#: tuples and frozensets, and would hand out a half-built code object).
-_REF_AFTER = ("tuple", "frozenset", "code")
 #: The layout code_from_pyc checks before unmarshalling: only on PyPy, and
 #: only where its layout is known.
-_GUARDED_FIELDS = (_PYPY_CODE_FIELDS.get(magic_to_int(MAGIC_NUMBER))
-                   if sys.implementation.name == "pypy" else None)
-
-
-class _Damage(Exception):
-    def __init__(self, message, truncated=False):
-        Exception.__init__(self, message)
-        self.truncated = truncated
-
-
-def _marshal_damage(data, pos: int, fields) -> "_Damage | None":
-    """The first damage in the marshal data at *data[pos:]* that PyPy's
-    marshal would not survive or would meet with an allocation of a damaged
-    size, as a :class:`_Damage`; ``None`` if there is none.
-
-    *fields* is the code object layout (:data:`_PYPY_CODE_FIELDS`).  The walk
-    is iterative (no recursion limit), builds nothing and reads each byte
-    once.  A reference's target is looked up by the kind recorded for it.
-    """
-    data = bytes(data)
-    end = len(data)
-    refs = []    # per reference slot: (kind, length); None until complete
-    stack = []   # open containers: [kind, items left, slot, length, state]
-
-    def need(size, what):
-        if size > end - pos:
-            raise _Damage("{} at offset {} needs {} bytes, {} remain".format(
-                what, start, size, end - pos), truncated=True)
-
-    def int32():
-        nonlocal pos
-        need(4, "a 32-bit int")
-        value = int.from_bytes(data[pos:pos + 4], "little", signed=True)
-        pos += 4
-        return value
-
-    try:
-        while True:
-            start = pos
-            top = stack[-1] if stack else None
-            if top is not None and top[0] == "code" \
-                    and fields[top[4][0]] == "int":
-                int32()
-                top[4][0] += 1
-                kind, length = None, 0
-            else:
-                need(1, "an object")
-                code = data[pos]
-                kind_code, flag = chr(code & 0x7F), code & 0x80
-                pos += 1
-                slot = None
-                if flag and kind_code != "r":
-                    slot = len(refs)
-                    refs.append(None)
-                length = 0
-                if kind_code in _FIXED:
-                    need(_FIXED[kind_code], "a {!r} object".format(kind_code))
-                    pos += _FIXED[kind_code]
-                    kind = "other"
-                elif kind_code in _SIZED:
-                    if kind_code in "zZ":
-                        need(1, "a string length")
-                        size = data[pos]
-                        pos += 1
-                    else:
-                        size = int32()
-                    if kind_code == "l":
-                        size = 2 * abs(size)
-                    elif size < 0:
-                        raise _Damage(
-                            "a {!r} object at offset {}: expected a length "
-                            ">= 0, found {}".format(kind_code, start, size))
-                    need(size, "a {!r} object of {} bytes".format(
-                        kind_code, size))
-                    pos += size
-                    kind = _SIZED[kind_code]
-                elif kind_code in "fx":
-                    for _ in range(1 if kind_code == "f" else 2):
-                        need(1, "a float's length")
-                        need(1 + data[pos], "a float's text")
-                        pos += 1 + data[pos]
-                    kind = "other"
-                elif kind_code == "r":
-                    index = int32()
-                    if not 0 <= index < len(refs):
-                        raise _Damage(
-                            "a reference at offset {}: expected an index "
-                            "below {}, found {}".format(
-                                start, len(refs), index))
-                    if refs[index] is None:
-                        raise _Damage(
-                            "a reference at offset {}: expected a complete "
-                            "object, found index {}, an object still being "
-                            "read".format(start, index))
-                    kind, length = refs[index]
-                elif kind_code in _CONTAINERS or kind_code in "){":
-                    if kind_code == ")":
-                        need(1, "a tuple length")
-                        length = data[pos]
-                        pos += 1
-                    elif kind_code == "{":
-                        length = -1  # until a NULL key
-                    else:
-                        length = int32()
-                        if length < 0:
-                            raise _Damage(
-                                "a {!r} container at offset {}: expected a "
-                                "length >= 0, found {}".format(
-                                    kind_code, start, length))
-                        # every item takes at least one byte
-                        need(length, "a {!r} container of {} items".format(
-                            kind_code, length))
-                    kind = _CONTAINERS.get(kind_code, "tuple"
-                                           if kind_code == ")" else "dict")
-                    if slot is not None and kind not in _REF_AFTER:
-                        refs[slot] = (kind, length)
-                    stack.append([kind, length, slot, length, None])
-                    if length:
-                        continue
-                    stack.pop()
-                elif kind_code == "c":
-                    counts = [int32() for _ in range(6)]
-                    for name, value in zip(_COUNT_NAMES, counts):
-                        if value < 0:
-                            raise _Damage(
-                                "code object at offset {}: expected {} >= 0, "
-                                "found {}".format(start, name, value))
-                    stack.append(["code", len(fields), slot, 0,
-                                  [0, counts, start]])
-                    continue
-                elif kind_code == "0" and top is not None \
-                        and top[0] == "dict" and top[4] is None:
-                    stack.pop()  # the NULL key ends a dict
-                    kind, length, slot = "dict", 0, top[2]
-                elif kind_code == "0":
-                    raise _Damage("a NULL object at offset {}: expected one "
-                                  "only as a dict's last key".format(start))
-                else:
-                    raise _Damage("unknown type code {!r} at offset {}".format(
-                        kind_code, start))
-                if slot is not None and refs[slot] is None:
-                    refs[slot] = (kind, length)
-            # one object is complete: hand it to the containers it completes
-            while stack:
-                top = stack[-1]
-                if top[0] == "dict":
-                    top[4] = None if top[4] else "value"
-                    break
-                if top[0] != "code":
-                    top[1] -= 1
-                    if top[1] > 0:
-                        break
-                else:
-                    state = top[4]
-                    index = state[0]
-                    if kind is not None:
-                        expected = fields[index]
-                        if kind != expected:
-                            raise _Damage(
-                                "code object at offset {}: expected field {} "
-                                "to be {}, found {}".format(
-                                    state[2], index + 1, expected, kind))
-                        if index == 3:
-                            state.append(length)  # len(co_varnames)
-                        state[0] = index + 1
-                    if state[0] < len(fields):
-                        break
-                    _check_code_counts(state)
-                kind, length = top[0], top[3]
-                stack.pop()
-                if top[2] is not None:
-                    refs[top[2]] = (kind, length)
-            if not stack:
-                return None
-    except _Damage as damage:
-        return damage
-
-
-def _check_code_counts(state) -> None:
-    (_, (argcount, posonly, kwonly, nlocals, _stacksize, flags), start,
-     varnames) = state
-    slots = (argcount + kwonly + bool(flags & _CO_VARARGS)
-             + bool(flags & _CO_VARKEYWORDS))
-    if posonly > argcount:
-        raise _Damage("code object at offset {}: expected posonlyargcount "
-                      "<= argcount ({}), found {}".format(
-                          start, argcount, posonly))
-    if slots > varnames:
-        raise _Damage("code object at offset {}: expected {} argument names "
-                      "in co_varnames, found {}".format(
-                          start, slots, varnames))
-    if nlocals != varnames:
-        raise _Damage("code object at offset {}: expected nlocals == "
-                      "len(co_varnames) ({}), found {}".format(
-                          start, varnames, nlocals))
+if sys.implementation.name == "pypy":
+    from . import _pypy_marshal
+    _GUARDED_FIELDS = _pypy_marshal.PYPY_CODE_FIELDS.get(
+        magic_to_int(MAGIC_NUMBER))
+else:
+    _GUARDED_FIELDS = None
 
 
 def check_marshal(data: bytes, *, name: "str | None" = None,
@@ -625,7 +410,7 @@ def check_marshal(data: bytes, *, name: "str | None" = None,
     if _GUARDED_FIELDS is None:
         return
     where = path if path is not None else name
-    damage = _marshal_damage(data, HEADER_SIZE, _GUARDED_FIELDS)
+    damage = _pypy_marshal.marshal_damage(data, HEADER_SIZE, _GUARDED_FIELDS)
     if damage is not None and damage.truncated:
         raise TruncatedPycError(
             "{!r} is truncated: its marshal data ends early ({})".format(

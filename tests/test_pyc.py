@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import runpath_spec
 from runpath_spec import (BadFlagsError, BadMagicError, PycError,
                           RunpathError, StalePycError, TruncatedPycError, pyc)
+from runpath_spec._pypy_marshal import PYPY_CODE_FIELDS, marshal_damage
 
 from conftest import compile_pyc, make_zip
 
@@ -482,7 +483,7 @@ def _pypy_code(counts=(0, 0, 0, 0, 1, 0), consts=b")\x01N", varnames=b")\x00",
             + _i32(1) + b"s" + _i32(0) + b"s" + _i32(0))
 
 
-PYPY311 = pyc._PYPY_CODE_FIELDS[432]
+PYPY311 = PYPY_CODE_FIELDS[432]
 
 #: Damaged code objects, what PyPy 3.11's own marshal.loads does with each
 #: (measured: see docs/reliability.rst), and what the check says.
@@ -532,18 +533,18 @@ TRUNCATED = {
 
 
 def test_the_marshal_check_accepts_a_good_code_object():
-    assert pyc._marshal_damage(_pypy_code(), 0, PYPY311) is None
-    assert pyc._marshal_damage(
+    assert marshal_damage(_pypy_code(), 0, PYPY311) is None
+    assert marshal_damage(
         _pypy_code((1, 1, 1, 4, 2, 0x0C), varnames=b")\x04" + b"Z\x01a" * 4,
                    cellvars=b")\x01r" + _i32(0), flag=0), 0, PYPY311) is not None
     nested = _pypy_code(consts=b")\x02N" + _pypy_code(), flag=0x80)
-    assert pyc._marshal_damage(nested, 0, PYPY311) is None
+    assert marshal_damage(nested, 0, PYPY311) is None
 
 
 @pytest.mark.parametrize("name", sorted(DAMAGED))
 def test_the_marshal_check_finds_each_damage(name):
     body, message = DAMAGED[name]
-    damage = pyc._marshal_damage(body, 0, PYPY311)
+    damage = marshal_damage(body, 0, PYPY311)
     assert damage is not None and message in str(damage)
     assert not damage.truncated
 
@@ -551,30 +552,30 @@ def test_the_marshal_check_finds_each_damage(name):
 @pytest.mark.parametrize("name", sorted(TRUNCATED))
 def test_the_marshal_check_calls_lengths_past_the_end_truncation(name):
     body, message = TRUNCATED[name]
-    damage = pyc._marshal_damage(body, 0, PYPY311)
+    damage = marshal_damage(body, 0, PYPY311)
     assert damage is not None and message in str(damage)
     assert damage.truncated
 
 
 def test_the_marshal_check_follows_references_and_dicts():
     i = _i32
-    assert pyc._marshal_damage(b"[" + i(2) + b"\xa9\x01\xfa\x01x" + b"r" + i(0),
+    assert marshal_damage(b"[" + i(2) + b"\xa9\x01\xfa\x01x" + b"r" + i(0),
                                0, PYPY311) is None
     # a reference to the tuple it is inside, and one past the slots
     assert "found index 0, an object still being read" in str(
-        pyc._marshal_damage(b"\xa9\x01r" + i(0), 0, PYPY311))
-    assert "expected an index below 1, found 5" in str(pyc._marshal_damage(
+        marshal_damage(b"\xa9\x01r" + i(0), 0, PYPY311))
+    assert "expected an index below 1, found 5" in str(marshal_damage(
         b"\xa9\x01r" + i(5), 0, PYPY311))
     # a dict may hold itself; NULL only as its last key
-    assert pyc._marshal_damage(b"\xfbz\x01kr" + i(0) + b"0", 0, PYPY311) \
+    assert marshal_damage(b"\xfbz\x01kr" + i(0) + b"0", 0, PYPY311) \
         is None
-    assert "NULL object at offset 2" in str(pyc._marshal_damage(
+    assert "NULL object at offset 2" in str(marshal_damage(
         b")\x010", 0, PYPY311))
-    assert "unknown type code '?' at offset 0" in str(pyc._marshal_damage(
+    assert "unknown type code '?' at offset 0" in str(marshal_damage(
         b"?", 0, PYPY311))
     # 100,000 levels deep: walked without recursion
     deep = b")\x01" * 100000 + b"N"
-    assert pyc._marshal_damage(deep, 0, PYPY311) is None
+    assert marshal_damage(deep, 0, PYPY311) is None
 
 
 def test_the_marshal_check_guards_only_pypy():
@@ -594,7 +595,7 @@ def test_the_marshal_check_accepts_every_pyc_pypy_wrote():
                                            "*.pyc"), recursive=True):
             data = read(path)
             if data[:4] == MAGIC:
-                assert pyc._marshal_damage(data, 16, pyc._GUARDED_FIELDS) \
+                assert marshal_damage(data, 16, pyc._GUARDED_FIELDS) \
                     is None, path
                 checked += 1
     assert checked > 100
