@@ -24,7 +24,7 @@ import sys
 
 from . import _sysstate
 from ._executor import execute
-from ._finders import find_path
+from ._finders import FOREIGN_KINDS, find_path
 from ._loaders import code_for_spec
 from ._modules import module_details
 from ._profiles import get_profile
@@ -110,7 +110,10 @@ class MainTarget:
         self.kind, self.spec = found.kind, found.spec
         self.argv0 = given
         self.path0 = python_path0(found.kind, found.entry or path)
-        self.code = code_for_spec(self.spec)
+        # A loader not runpath_spec's own is asked for code only in run(),
+        # once the fresh __main__ is in place (hy edits sys.modules[name]).
+        self.code = (None if found.kind in FOREIGN_KINDS
+                     else code_for_spec(self.spec))
 
     @property
     def argv(self):
@@ -119,7 +122,9 @@ class MainTarget:
 
     def run(self):
         """Run the target as ``__main__``; return its globals."""
-        main = ModuleType("__main__")
+        main = (ModuleType("__main__") if self.code is not None
+                or self._profile.plain_module
+                else self._profile.new_module(self.spec, "__main__"))
         with _sysstate.argv(self.argv), \
                 _sysstate.Path0(self.path0, self.replace), _MainModule(main):
             return execute(self.spec, self.code, run_name="__main__",
