@@ -114,6 +114,9 @@ def _ask_as_run_name(origin, name):
             cache[key] = before
 
 
+_IMPORTLIBS_OWN = (SourceFileLoader, SourcelessFileLoader)
+
+
 def _claims(spec, origin):
     return (spec is not None and spec.loader is not None and spec.origin
             and _same_file(spec.origin, origin))
@@ -139,16 +142,25 @@ def _ask(origin, name):
     directory, filename = os.path.split(origin)
     stem = filename.split(".", 1)[0]
     asked, elsewhere = [], None
+    plain = None  # importlib's own loader claimed it under the run name
     if is_module_name(name):
         spec = _ask_as_run_name(origin, name)
         if _claims(spec, origin):
-            return spec, None
-        asked.append("as {!r} in a path entry holding only it".format(name))
-        elsewhere = spec
+            if type(spec.loader) not in _IMPORTLIBS_OWN:
+                return spec, None
+            plain = spec  # a hook choosing by file name may still want it
+        else:
+            asked.append("as {!r} in a path entry holding only it".format(
+                name))
+            elsewhere = spec
     if stem.isidentifier():
         spec = _ask_meta_path(stem, [directory])
-        if _claims(spec, origin):
+        if _claims(spec, origin) and (
+                plain is None or type(spec.loader) not in _IMPORTLIBS_OWN):
             return spec, None
+    if plain is not None:
+        return plain, None
+    if stem.isidentifier():
         asked.append("as {!r} in {!r}".format(stem, directory))
         elsewhere = spec or elsewhere
     if elsewhere is not None:
