@@ -82,8 +82,10 @@ _LoaderFactory: TypeAlias = Callable[[str, str], _CodeLoader]
 # One or more suffixes, each starting with a dot: ".hy" or [".hy", ".hylang"].
 _Suffixes: TypeAlias = str | Iterable[str]
 
-# Per-call loaders for run_path(..., loaders=...) and friends.
-_Loaders: TypeAlias = Iterable[tuple[_LoaderFactory, _Suffixes]]
+# Per-call loaders for run_path(..., loaders=...) and friends; None as the
+# loader turns custom loaders (registered, entry point, built in) off for
+# those suffixes.
+_Loaders: TypeAlias = Iterable[tuple[_LoaderFactory | None, _Suffixes]]
 
 def run_path(
     path_name: _StrOrBytesPath,
@@ -121,8 +123,11 @@ def run_main(
 ) -> dict[str, Any]: ...
 
 class MainTarget:
-    # The spec, its code and the sys state the target runs with.
-    code: CodeType
+    # The spec, its code and the sys state the target runs with.  The code
+    # is None where the loader is not runpath_spec's own ("custom", "hook"):
+    # it is asked for code only in run(), once the fresh __main__ is in
+    # place (or, PEP 451, executes the module itself).
+    code: CodeType | None
     spec: ModuleSpec
     kind: _Kind
     profile: _Profile

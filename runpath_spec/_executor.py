@@ -84,17 +84,21 @@ _NO_CHANGE = _NoChange()
 
 def _no_code_error(spec, profile, runs_modules):
     where = spec.origin or spec.name
-    if runs_modules:
-        return RunpathError(
-            "cannot run {!r} under the {!r} profile: expected a loader that "
-            "gives code (get_code()), found {!r}, which only executes "
-            "modules (create_module/exec_module, PEP 451); the 'spec' "
-            "profile runs it".format(where, profile.name, spec.loader),
-            name=spec.name, path=spec.origin)
-    from ._modules import no_code_reason
-    return RunpathError("cannot run {!r}: expected Python code, found none: "
-                        "{}".format(where, no_code_reason(spec)),
-                        name=spec.name, path=spec.origin)
+    if hasattr(spec.loader, "get_code"):  # it gave None: say why
+        from ._modules import no_code_reason
+        hint = ("; the 'spec' profile runs it (create_module/exec_module, "
+                "PEP 451)" if runs_modules and not profile.runs_exec_module
+                else "")
+        return RunpathError("cannot run {!r}: expected Python code, found "
+                            "none: {}{}".format(where, no_code_reason(spec),
+                                                hint),
+                            name=spec.name, path=spec.origin)
+    return RunpathError(
+        "cannot run {!r} under the {!r} profile: expected a loader that "
+        "gives code (get_code()), found {!r}, which only executes modules "
+        "(create_module/exec_module, PEP 451); the 'spec' profile runs "
+        "it".format(where, profile.name, spec.loader),
+        name=spec.name, path=spec.origin)
 
 
 def _runs_modules(loader):

@@ -395,10 +395,8 @@ def test_long_cells_widen_the_numbering(tmp_path):
     assert traceback.extract_tb(info.value.__traceback__)[-1].lineno == 11201
 
 
-def test_notebook_through_the_entry_point_and_cli(tmp_path):
-    if ".ipynb" not in _plugins._scan_entry_points():
-        pytest.skip("runpath_spec is not installed here, so its entry point "
-                    "for .ipynb is not registered (pip install -e .)")
+def test_notebook_through_the_builtin_loader_and_cli(tmp_path):
+    # Built in: no entry point (nor package metadata) needed (#15).
     nb = _notebook(tmp_path, [
         ("code", "%load_ext autoreload\nimport sys\nprint('args', sys.argv[1:])"),
         ("markdown", "text"),

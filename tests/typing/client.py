@@ -131,7 +131,7 @@ def use_main_target(t: Targets) -> None:
                                      module=False, profile="python",
                                      check_source=False, import_hooks=False,
                                      loaders=None, cache=False)
-    assert_type(target.code, types.CodeType)
+    assert_type(target.code, "types.CodeType | None")
     assert_type(target.spec, importlib.machinery.ModuleSpec)
     assert_type(target.kind, 'Literal["source", "bytecode", "directory", '
                 '"zip", "custom", "hook", "module"]')
@@ -187,6 +187,11 @@ def use_loaders(t: Targets) -> None:
     runpath_spec.unregister_loader(const_loader, ".const")
     runpath_spec.register_loader(runpath_spec.SourceScriptLoader, (".src",))
     runpath_spec.unregister_loader(runpath_spec.SourceScriptLoader, [".src"])
+    # A per-call None turns a loader off; a built-in one unregisters.
+    g = runpath_spec.run_path(t.script, loaders=[(None, ".const")])
+    assert_type(g, "dict[str, Any]")
+    runpath_spec.unregister_loader(notebook.NotebookLoader)
+    runpath_spec.register_loader(notebook.NotebookLoader, ".ipynb")
 
     with open(t.script, "rb") as f:
         data = f.read()
