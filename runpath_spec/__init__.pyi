@@ -83,8 +83,10 @@ _LoaderFactory: TypeAlias = Callable[[str, str], _CodeLoader]
 # One or more suffixes, each starting with a dot: ".hy" or [".hy", ".hylang"].
 _Suffixes: TypeAlias = str | Iterable[str]
 
-# Per-call loaders for run_path(..., loaders=...) and friends.
-_Loaders: TypeAlias = Iterable[tuple[_LoaderFactory, _Suffixes]]
+# Per-call loaders for run_path(..., loaders=...) and friends; None as the
+# loader turns custom loaders (registered, entry point, built in) off for
+# those suffixes.
+_Loaders: TypeAlias = Iterable[tuple[_LoaderFactory | None, _Suffixes]]
 
 def run_path(
     path_name: _StrOrBytesPath,
@@ -148,9 +150,12 @@ class MainTarget:
         cache: bool = ...,
     ) -> None: ...
     # The code run() executes, compiled (or read) on first use: a
-    # SyntaxError or PycError is raised here.
+    # SyntaxError or PycError is raised here.  None where the loader is not
+    # runpath_spec's own ("custom", "hook"): it is asked for code only in
+    # run(), once the fresh __main__ is in place (or, PEP 451, executes the
+    # module itself).
     @property
-    def code(self) -> CodeType: ...
+    def code(self) -> CodeType | None: ...
     # Found as the constructor finds it, with nothing run, compiled or
     # written (a module without importing its parent packages).
     @classmethod

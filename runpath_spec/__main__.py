@@ -23,6 +23,11 @@ options:
   --import-hooks    get a script's code from the import system (sys.meta_path,
                     sys.path_hooks), so import hooks apply to it
   --cache           take a script's code from a __pycache__ bytecode cache
+  --hook MOD[:FUNC] import MOD (and call FUNC() from it) before the target
+                    is found, to install an import hook; repeatable
+  --loader SUFFIX=MOD:CLASS
+                    use loader class MOD:CLASS for files ending in SUFFIX
+                    (register_loader); repeatable
   --explain         run nothing: show the spec, each profile's dunders, the
                     sys changes and (for bytecode) the decoded header
   --json            with --explain: print one JSON object
@@ -73,6 +78,35 @@ def _profile_value(argv, i):
     return value, i
 
 
+#: Options with a value that may be given more than once: option -> key.
+_LISTS = {"--hook": "hooks", "--loader": "loaders"}
+
+
+def _option_value(argv, i):
+    """``(value, next index)`` of ``--opt VALUE``/``--opt=VALUE`` at *i*."""
+    arg = argv[i]
+    if "=" in arg:
+        return arg.split("=", 1)[1], i
+    if i + 1 == len(argv):
+        raise _UsageError("{} expects a value".format(arg))
+    return argv[i + 1], i + 1
+
+
+def _list_value(option, value):
+    """A checked ``--hook``/``--loader`` value."""
+    if option == "--loader":
+        suffix, _, reference = value.partition("=")
+        if not suffix.startswith(".") or ":" not in reference:
+            raise _UsageError("--loader expects SUFFIX=MOD:CLASS, like "
+                              "'.hy=hy.importer:HyLoader', got {!r}".format(
+                                  value))
+        return suffix, reference
+    if not value or value.startswith(":"):
+        raise _UsageError("--hook expects MOD or MOD:FUNC, got {!r}".format(
+            value))
+    return value
+
+
 def _module_target(argv, i):
     """``(module, args)`` of ``-m MOD ARGS`` or ``-mMOD ARGS`` at *i*."""
     arg = argv[i]
@@ -86,7 +120,8 @@ def _module_target(argv, i):
 def _parse(argv):
     """``(options, target, args)``; ``target`` is ``None`` for --help and
     --version.  Options end at the target (or ``--``), as python's do."""
-    opts = {"profile": "python", "module": False, "action": None}
+    opts = {"profile": "python", "module": False, "action": None,
+            "hooks": [], "loaders": []}
     opts.update(dict.fromkeys(_FLAGS.values(), False))
     i = 0
     while i < len(argv):
@@ -100,6 +135,10 @@ def _parse(argv):
             opts["action"] = arg
         elif arg == "--profile" or arg.startswith("--profile="):
             opts["profile"], i = _profile_value(argv, i)
+        elif arg.split("=", 1)[0] in _LISTS:
+            option = arg.split("=", 1)[0]
+            value, i = _option_value(argv, i)
+            opts[_LISTS[option]].append(_list_value(option, value))
         elif arg.startswith("-m"):
             opts["module"] = True
             module, args = _module_target(argv, i)
@@ -132,6 +171,23 @@ def _checked(opts, rest):
 def _program():
     orig = getattr(sys, "orig_argv", None)
     return orig[0] if orig else sys.executable
+
+
+def _install_hooks(opts):
+    """Run the ``--hook``s and register the ``--loader``s, in order.  The
+    values the hooks return are kept (an uninstaller, a manager) for as
+    long as the process lives."""
+    from ._plugins import load_class, register_loader
+    for hook in opts["hooks"]:
+        if ":" in hook:
+            _KEPT.append(load_class(hook)())
+        else:
+            __import__(hook)
+    for suffix, reference in opts["loaders"]:
+        register_loader(load_class(reference), suffix)
+
+
+_KEPT = []
 
 
 def _prepare(target, args, opts):
@@ -197,7 +253,8 @@ def _report(prepared, exc):
     """Print the target's uncaught exception as python does."""
     # The default hook prints exc.__traceback__, whatever tb it is given.
     exc.__traceback__ = prepared.own_traceback(exc.__traceback__)
-    if prepared.kind == "custom" and sys.excepthook is sys.__excepthook__:
+    if prepared.kind in ("custom", "hook") and \
+            sys.excepthook is sys.__excepthook__:
         # A custom loader's source (a notebook's cells) is known only
         # to linecache, which the C printer does not read before 3.13.
         import traceback
@@ -264,6 +321,12 @@ def main(argv=None):
         return 0
     if opts["action"] is not None:
         return _runpy_action(opts)
+    try:
+        _install_hooks(opts)
+    except (ImportError, AttributeError, TypeError, ValueError) as exc:
+        sys.stderr.write("{}: cannot install --hook/--loader: {}: {}\n".format(
+            _program(), type(exc).__name__, exc))
+        return 2
     prepared = _prepare(target, args, opts)
     if isinstance(prepared, int):
         return prepared

@@ -2,7 +2,7 @@
 
 from . import _sysstate
 from ._executor import execute
-from ._finders import find_path
+from ._finders import FOREIGN_KINDS, find_path
 from ._loaders import code_for_spec
 from ._modules import module_details
 from ._profiles import get_profile
@@ -50,7 +50,9 @@ def run_path(path_name, init_globals=None, run_name=None, *,
     argv0 = chosen.shown_argv0(path_name)
     spec = target.spec
     if target.entry is None:
-        return execute(spec, code_for_spec(spec), run_name=run_name,
+        # A foreign loader is asked for code once the module is in place.
+        code = None if target.kind in FOREIGN_KINDS else code_for_spec(spec)
+        return execute(spec, code, run_name=run_name,
                        init_globals=init_globals, profile=chosen,
                        module=module, keep_module=keep_module, argv0=argv0)
     # A directory or zip is a sys.path entry while its __main__ runs, so

@@ -31,7 +31,7 @@ from ._plugins import loader_for, may_have_loader
 from ._profiles import SPEC, ScriptState
 from .errors import BadPathError, BadZipError, NotRegularFileError, PycError
 
-__all__ = ["PathTarget", "find_path", "spec_from_path"]
+__all__ = ["PathTarget", "find_path", "spec_from_path", "FOREIGN_KINDS"]
 
 # zipimporter gives up unless the end-of-central-directory record is in the
 # last 22 bytes plus the longest possible archive comment.
@@ -39,6 +39,9 @@ _EOCD = b"PK\x05\x06"
 _LOCAL_HEADER = b"PK\x03\x04"  # how a zip file (not a zipapp) starts
 _EOCD_WINDOW = 22 + 0xFFFF
 _BYTECODE_SUFFIXES = frozenset([".pyc", ".pyo"])
+#: Kinds whose loader is not runpath_spec's own: its code is asked for only
+#: once the fresh module is in place (``_executor.run_loaded``).
+FOREIGN_KINDS = frozenset(["custom", "hook"])
 
 
 class PathTarget:
@@ -174,16 +177,20 @@ def _custom_target(fspath, path_name, name, loaders):
     return PathTarget("custom", spec)
 
 
-def _hooked_target(target, path_name):
-    """The import system's spec for *target*'s file or entry, if any."""
+def _hooked_target(target, path_name, name, custom):
+    """With ``import_hooks``: the import system's spec for *target*'s file
+    or entry if it claims it, else the *custom* target (a loader for the
+    suffix) or *target* (runpath_spec's own)."""
     from ._hooks import main_spec_from_import_system, spec_from_import_system
     if target.entry is not None:
         hooked = main_spec_from_import_system(target.entry)
-        return None if hooked is None else PathTarget(target.kind, hooked,
-                                                      target.entry)
-    hooked = spec_from_import_system(target.spec.origin)
+        return target if hooked is None else PathTarget(
+            target.kind, hooked, target.entry)
+    fallback = None if custom is None else type(custom.spec.loader)
+    hooked = spec_from_import_system(target.spec.origin, name, fallback,
+                                     source=target.kind == "source")
     if hooked is None:
-        return None
+        return custom or target
     # The hook's spec keeps its own loader_state: what was asked for is
     # recorded beside it, for the profiles (_profiles.script_state).
     hooked._runpath_script = ScriptState("hook", path_name)
@@ -311,8 +318,9 @@ def find_path(path_name, name="__main__", code_filename=None,
               cache=False):
     """The :class:`PathTarget` for *path_name* (see the module docstring).
 
-    Precedence: a custom loader for the file's suffix, then (with
-    *import_hooks*) what the import system gives, then runpath_spec's own.
+    Precedence: with *import_hooks*, what the import system gives when it
+    claims the very file; then a custom loader for the file's suffix
+    (per call, registered, entry point, built in); then runpath_spec's own.
     """
     fspath = path_name if type(path_name) is str else os.fsdecode(path_name)
     if "\0" in fspath:
@@ -321,13 +329,13 @@ def find_path(path_name, name="__main__", code_filename=None,
             "path".format(fspath), path=fspath)
     # Before anything of the target is read or run: a veto changes nothing.
     sys.audit("runpath_spec.find", fspath, "path")
-    target = _custom_target(fspath, path_name, name, loaders)
-    if target is not None:
-        return target
+    custom = _custom_target(fspath, path_name, name, loaders)
+    if custom is not None and not import_hooks:
+        return custom
     target = _builtin_target(fspath, path_name, name, code_filename,
                              check_source, cache)
     if import_hooks:
-        return _hooked_target(target, path_name) or target
+        return _hooked_target(target, path_name, name, custom)
     return target
 
 

@@ -24,7 +24,7 @@ import sys
 
 from . import _sysstate
 from ._executor import execute
-from ._finders import find_path
+from ._finders import FOREIGN_KINDS, find_path
 from ._loaders import code_for_spec
 from ._profiles import get_profile
 from .errors import RunpathError
@@ -155,7 +155,12 @@ class _AsMain:
     """The context manager :meth:`MainTarget.as_main` returns."""
 
     def __init__(self, target, restore):
-        self.module = target.module = module = ModuleType("__main__")
+        profile = target._profile
+        if target.code is not None or profile.plain_module:
+            module = ModuleType("__main__")
+        else:  # PEP 451: the loader may make the module
+            module = profile.new_module(target.spec, "__main__")
+        self.module = target.module = module
         module.__dict__.update(target.attrs())
         if restore:
             self._changes = [_sysstate.argv(target.argv),
@@ -265,8 +270,11 @@ class MainTarget:
     def code(self):
         """The code object that :meth:`run` executes, compiled (or read)
         on first use; a ``SyntaxError`` or :class:`~runpath_spec.PycError`
-        is raised here."""
-        if self._code is None:
+        is raised here.  ``None`` for a loader not runpath_spec's own (a
+        registered loader's, an import hook's): it is asked for code only
+        in :meth:`run`, once the fresh ``__main__`` is in place (hy edits
+        ``sys.modules[name]``), or never where it only executes."""
+        if self._code is None and self.kind not in FOREIGN_KINDS:
             self._code = code_for_spec(self.spec)
         return self._code
 
@@ -325,8 +333,14 @@ class MainTarget:
             frame_code = cur.tb_frame.f_code
             if frame_code is code or frame_code.co_filename == filename:
                 return cur
+            if code is None and not frame_code.co_filename.startswith(
+                    _PACKAGE_DIR):
+                return cur  # a loader ran it (PEP 451): its first frame
             cur = cur.tb_next
         return tb
+
+
+_PACKAGE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "")
 
 
 def _is_pipe(path):

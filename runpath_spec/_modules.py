@@ -12,7 +12,8 @@ from ._files import prefill_cached
 from ._loaders import code_for_spec
 from .errors import PycError, RunpathError
 
-__all__ = ["module_details", "spec_from_module", "spec_without_import"]
+__all__ = ["module_details", "spec_from_module", "spec_without_import",
+           "no_code_reason"]
 
 
 def _error(error, msg, name=None, path=None):
@@ -23,7 +24,7 @@ def _error(error, msg, name=None, path=None):
     return error(msg)
 
 
-def _no_code_reason(spec):
+def no_code_reason(spec):
     from importlib.machinery import (BuiltinImporter, ExtensionFileLoader,
                                      FrozenImporter)
     loader = spec.loader
@@ -158,7 +159,7 @@ def _module_code(mod_name, spec, error):
                      path=spec.origin) from e
     if code is None:
         raise _error(error, "No code object available for %s: %s" % (
-            mod_name, _no_code_reason(spec)), name=mod_name, path=spec.origin)
+            mod_name, no_code_reason(spec)), name=mod_name, path=spec.origin)
     return code
 
 

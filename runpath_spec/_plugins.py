@@ -1,11 +1,15 @@
 """Custom loaders by suffix: per call, registered, or from entry points.
 
 Precedence: a per-call ``loaders=[(loader_class, suffixes), ...]`` (first
-match in list order), then :func:`register_loader` (the longest matching
+match in list order; ``None`` as the class means "no custom loader" for
+those suffixes), then :func:`register_loader` (the longest matching
 suffix; the last registration of a suffix wins), then a plug-in's entry
 point in the group ``runpath_spec.loaders`` -- scanned lazily, the first
 time a file suffix is not otherwise known, so ``import runpath_spec``
-stays cheap -- then runpath_spec's own loaders.
+stays cheap -- then the built-in loaders (:data:`BUILTIN`: the notebook
+loader for ``.ipynb``; built in, so it works without the package's
+metadata, and turned off with ``unregister_loader``), then runpath_spec's
+own script loaders.
 
 A loader class has importlib's shape: ``loader_class(fullname, path)``
 with ``get_code(fullname)`` (for example a ``SourceFileLoader`` subclass
@@ -17,8 +21,7 @@ import os
 import _thread
 
 __all__ = ["register_loader", "unregister_loader", "loader_for",
-           "may_have_loader",
-           "ENTRY_POINT_GROUP"]
+           "may_have_loader", "load_class", "ENTRY_POINT_GROUP", "BUILTIN"]
 
 ENTRY_POINT_GROUP = "runpath_spec.loaders"
 # Suffixes runpath_spec handles itself (scripts, bytecode, zip
@@ -34,6 +37,19 @@ _entry_points = None  # suffix -> EntryPoint, filled on first need
 _loaded = {}  # suffix -> loader class loaded from an entry point, or None
 _UNKNOWN = object()
 _SEP = os.sep
+#: Built-in loaders: suffix -> "module:Class", imported on first use.
+BUILTIN = {".ipynb": "runpath_spec.notebook:NotebookLoader"}
+_disabled = set()  # built-in suffixes turned off with unregister_loader()
+
+
+def load_class(reference):
+    """The object a ``"module:attr.attr"`` reference names (imported)."""
+    import importlib
+    module_name, _, attrs = reference.partition(":")
+    obj = importlib.import_module(module_name)
+    for attr in filter(None, attrs.split(".")):
+        obj = getattr(obj, attr)
+    return obj
 
 
 def _check_suffixes(suffixes):
@@ -65,16 +81,35 @@ def register_loader(loader_class, suffixes):
             _registered[suffix] = loader_class
 
 
+def _builtin_suffixes(loader_class, wanted):
+    """The enabled built-in suffixes (of *wanted*, if given) whose loader
+    is *loader_class*; imports only a module the caller has imported."""
+    import sys
+    found = []
+    for suffix, reference in BUILTIN.items():
+        module_name = reference.partition(":")[0]
+        if (suffix in _disabled or (wanted is not None and suffix not in wanted)
+                or module_name not in sys.modules):
+            continue
+        if load_class(reference) is loader_class:
+            found.append(suffix)
+    return found
+
+
 def unregister_loader(loader_class, suffixes=None):
     """Stop using *loader_class* (for *suffixes*, or for all it has).
 
-    Raises :class:`LookupError` if it was not registered for them.
+    A built-in loader (the notebook loader for ``.ipynb``) is turned off
+    the same way.  Raises :class:`LookupError` if it was not registered
+    (nor built in) for them.
     """
     wanted = None if suffixes is None else set(_check_suffixes(suffixes))
     with _lock:
         gone = [s for s, cls in _registered.items() if cls is loader_class
                 and (wanted is None or s in wanted)]
-        if not gone or (wanted is not None and wanted - set(gone)):
+        builtin = _builtin_suffixes(loader_class, wanted)
+        if (not gone and not builtin) or (
+                wanted is not None and wanted - set(gone) - set(builtin)):
             raise LookupError(
                 "{!r} is not registered for {}: expected one of {}".format(
                     loader_class, sorted(wanted) if wanted else "any suffix",
@@ -82,6 +117,9 @@ def unregister_loader(loader_class, suffixes=None):
                            if c is loader_class) or "no suffix"))
         for suffix in gone:
             del _registered[suffix]
+        _disabled.update(builtin)
+        for suffix in builtin:
+            _loaded.pop(suffix, None)
 
 
 def _scan_entry_points():
@@ -109,7 +147,7 @@ def _scan_entry_points():
 
 
 def _from_entry_point(suffix):
-    """The loader class of the plug-in for *suffix*, or ``None``.
+    """A plug-in's loader for *suffix*, else the built-in one, else None.
 
     The plug-in is imported without the lock held: a plug-in module that
     calls :func:`register_loader` when imported (which takes the lock)
@@ -119,6 +157,12 @@ def _from_entry_point(suffix):
     """
     ep = _scan_entry_points().get(suffix)
     cls = None if ep is None else ep.load()
+    builtin = BUILTIN.get(suffix)
+    if builtin is not None and (cls is None or builtin.replace(":", ".")
+                                == "{0.__module__}.{0.__qualname__}".format(
+                                    cls)):
+        # (An installed copy's metadata may still name the built-in one.)
+        cls = None if suffix in _disabled else load_class(builtin)
     with _lock:
         return _loaded.setdefault(suffix, cls)
 
@@ -133,13 +177,13 @@ def _needs_no_lookup(path):
 
 
 def _registered_for(name, loaders):
-    """A per-call loader (first match), else the registered one (longest
-    suffix), else ``None``."""
+    """A per-call loader (first match: a class, or ``None`` for "none"),
+    else the registered one (longest suffix), else ``_UNKNOWN``."""
     for loader_class, suffixes in loaders or ():
         if any(name.endswith(s) for s in _check_suffixes(suffixes)):
             return loader_class
     matches = [s for s in _registered if name.endswith(s)]
-    return _registered[max(matches, key=len)] if matches else None
+    return _registered[max(matches, key=len)] if matches else _UNKNOWN
 
 
 def may_have_loader(path, loaders=None):
@@ -157,7 +201,7 @@ def loader_for(path, loaders=None):
         return None
     name = os.path.basename(path)
     found = _registered_for(name, loaders)
-    if found is not None:
+    if found is not _UNKNOWN:
         return found
     suffix = os.path.splitext(name)[1]
     if suffix in _OWN_SUFFIXES:

@@ -158,6 +158,10 @@ class Profile:
     #: Does the code run in a plain new module (never the loader's
     #: ``create_module``)?  Then :meth:`new_module` need not be called.
     plain_module = True
+    #: Does a loader without code (PEP 451's ``exec_module`` only, an
+    #: extension module) execute the module itself?  Only where the code
+    #: may see the spec: runpy and python hide a script's.
+    runs_exec_module = False
 
     def attrs(self, spec, run_name=None, pkg_name=None):
         """The dunders for *spec* (``pkg_name``: runpy's entry override)."""
@@ -194,6 +198,7 @@ class _SpecProfile(Profile):
     __slots__ = ()
     name = "spec"
     plain_module = False
+    runs_exec_module = True
 
     def attrs(self, spec, run_name=None, pkg_name=None):
         return derive(spec, run_name)

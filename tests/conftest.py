@@ -111,14 +111,16 @@ def make_path_target(kind, tmp, body=PROBE, helper="VALUE = 42\n"):
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def make_scratch_venv(venv, pth_lines=(), files=None):
-    """A ``--without-pip`` virtual environment whose site-packages holds a
+def make_scratch_venv(venv, pth_lines=(), files=None, with_pip=False):
+    """A virtual environment (``--without-pip`` unless *with_pip*: pip is
+    needed to install packages into it) whose site-packages holds a
     ``.pth`` with the project and *pth_lines*, and *files* (relative path
     -> text); returns its python.
     """
     import subprocess
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip",
-                    str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv"]
+                   + ([] if with_pip else ["--without-pip"]) + [str(venv)],
+                   check=True)
     python = os.path.join(str(venv), "bin", "python")
     purelib = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()"

@@ -137,8 +137,15 @@ def test_path_hook_reaches_the_target(kind, tmp_path, path_hook):
 
 def test_hooked_spec_in_each_profile(tmp_path, meta_hook):
     target = _target("script", tmp_path)
+    # The naming rule: asked first under the run name ("__main__" here), so
+    # the spec and its loader are named as the code runs...
     spec = spec_from_path(target, import_hooks=True)
-    assert isinstance(spec.loader, RewritingLoader) and spec.name == "target"
+    assert isinstance(spec.loader, RewritingLoader) and spec.name == "__main__"
+    assert spec.loader.name == "__main__"
+    # ...and under the file's own name when the run name is not a module
+    # name (run_path's "<run_path>").
+    assert spec_from_path(target, "<run_path>", import_hooks=True).name == \
+        "target"
     runpy_g = runpath_spec.run_path(target, import_hooks=True)
     assert runpy_g["__spec__"] is None and runpy_g["__loader__"] is None
     python_g = runpath_spec.run_path(target, import_hooks=True,
@@ -149,7 +156,7 @@ def test_hooked_spec_in_each_profile(tmp_path, meta_hook):
                                    run_name="__main__")
     assert spec_g["__spec__"].loader is spec_g["__loader__"]
     assert spec_g["__name__"] == "__main__"
-    assert spec_g["__spec__"].name == "target"
+    assert spec_g["__spec__"].name == "__main__"
     assert spec_g["value"] == "REWRITTEN"
 
 
@@ -628,10 +635,8 @@ def test_warnings_escape_control_characters_from_the_notebook(tmp_path):
     assert "!\\x1b[31mred (cell 2)" in str(w.message)
 
 
-def test_notebook_through_the_entry_point_and_cli(tmp_path):
-    if ".ipynb" not in _plugins._scan_entry_points():
-        pytest.skip("runpath_spec is not installed here, so its entry point "
-                    "for .ipynb is not registered (pip install -e .)")
+def test_notebook_through_the_builtin_loader_and_cli(tmp_path):
+    # Built in: no entry point (nor package metadata) needed (#15).
     nb = _notebook(tmp_path, [
         ("code", "%load_ext autoreload\nimport sys\nprint('args', sys.argv[1:])"),
         ("markdown", "text"),

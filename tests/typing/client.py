@@ -131,7 +131,7 @@ def use_main_target(t: Targets) -> None:
                                      module=False, profile="python",
                                      check_source=False, import_hooks=False,
                                      loaders=None, cache=False)
-    assert_type(target.code, types.CodeType)
+    assert_type(target.code, "types.CodeType | None")
     assert_type(target.spec, importlib.machinery.ModuleSpec)
     assert_type(target.kind, 'Literal["source", "bytecode", "directory", '
                 '"zip", "custom", "hook", "module"]')
@@ -166,7 +166,9 @@ def use_main_target(t: Targets) -> None:
     assert_type(again, runpath_spec.MainTarget)
     with again.as_main(restore=True) as main_module:
         assert_type(main_module, types.ModuleType)
-        exec(again.code, main_module.__dict__)
+        code = again.code
+        assert code is not None  # runpath_spec's own loader: compiled
+        exec(code, main_module.__dict__)
     assert_type(again.own_traceback(None), "types.TracebackType | None")
     assert_type(again.run(restore=True), "dict[str, Any]")
 
@@ -200,6 +202,11 @@ def use_loaders(t: Targets) -> None:
     runpath_spec.unregister_loader(const_loader, ".const")
     runpath_spec.register_loader(runpath_spec.SourceScriptLoader, (".src",))
     runpath_spec.unregister_loader(runpath_spec.SourceScriptLoader, [".src"])
+    # A per-call None turns a loader off; a built-in one unregisters.
+    g = runpath_spec.run_path(t.script, loaders=[(None, ".const")])
+    assert_type(g, "dict[str, Any]")
+    runpath_spec.unregister_loader(notebook.NotebookLoader)
+    runpath_spec.register_loader(notebook.NotebookLoader, ".ipynb")
 
     with open(t.script, "rb") as f:
         data = f.read()
