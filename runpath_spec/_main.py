@@ -247,8 +247,8 @@ class MainTarget:
     @property
     def code(self):
         """The code object that :meth:`run` executes, compiled (or read)
-        on first use; a ``SyntaxError`` or :class:`~runpath_spec.errors.PycError`
-        is raised here."""
+        on first use; a ``SyntaxError`` or
+        :class:`~runpath_spec.errors.PycError` is raised here."""
         if self._code is None:
             self._code = code_for_spec(self.spec)
         return self._code
@@ -336,7 +336,8 @@ def run_main(target, argv=None, *, module=False, profile="python",
     *import_hooks*, *loaders* and *cache* are as for :func:`run_path`.
 
     Raises what :func:`run_path`/:func:`run_module` raise for a target
-    that cannot run (:class:`OSError`, :class:`~runpath_spec.errors.RunpathError`);
+    that cannot run (:class:`OSError`,
+    :class:`~runpath_spec.errors.RunpathError`);
     the target's own exceptions (``SystemExit`` included) propagate
     unchanged.
     """

@@ -97,9 +97,9 @@ ERRING = "import sys\nprint('out', sys.argv[1:])\n" \
          "def f():\n    raise KeyError('boom')\nf()\n"
 
 
-@pytest.mark.parametrize("body", [ERRING, "1 = x\n", "raise SystemExit(3)\n",
-                                  "import atexit, sys\n"
-                                  "atexit.register(lambda: print(sys.argv))\n"])
+@pytest.mark.parametrize("body", [
+    ERRING, "1 = x\n", "raise SystemExit(3)\n",
+    "import atexit, sys\natexit.register(lambda: print(sys.argv))\n"])
 @pytest.mark.parametrize("recipe", ["coverage", "debugger"])
 def test_errors_and_exit_as_python_shows_them(recipe, body, tmp_path):
     (tmp_path / "prog.py").write_text(body)

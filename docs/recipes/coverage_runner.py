@@ -18,7 +18,7 @@ def main(argv):
     try:
         target = MainTarget(argv[0], argv[1:], module=module)   # 1. find
         code = target.code                                       # compile
-    except SyntaxError as exc:          # the program's error, as python shows it
+    except SyntaxError as exc:      # the program's error, as python shows it
         sys.excepthook(type(exc), exc.with_traceback(None), None)
         return 1
     except (OSError, RunpathError) as exc:
