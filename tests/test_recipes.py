@@ -3,6 +3,7 @@ coverage-style runner or the pdb-style debugger sees what ``python X``
 gives it (the probe's report), for every kind of target, and its errors
 are shown as python shows them."""
 
+import json
 import os
 import re
 import subprocess
@@ -19,8 +20,12 @@ DEBUGGER = os.path.join(RECIPES, "debugger.py")
 
 
 def run(args, cwd, flags=(), stdin=""):
+    env = test_cli._env()
+    # The recipes set their own tracer: coverage.py measuring the
+    # subprocess (CI) would warn on stderr that its trace function changed.
+    env.pop("COVERAGE_PROCESS_START", None)
     return subprocess.run([sys.executable] + list(flags) + list(args),
-                          cwd=str(cwd), env=test_cli._env(), input=stdin,
+                          cwd=str(cwd), env=env, input=stdin,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True, timeout=120)
 
@@ -29,15 +34,8 @@ def probe_report(out):
     """The probe's report, wherever pdb's prompt left it on its line."""
     for line in out.stdout.splitlines():
         if "PROBE " in line:
-            return report(argparse_free(line))
+            return json.loads(line[line.index("PROBE ") + len("PROBE "):])
     raise AssertionError("no probe report: %r %r" % (out.stdout, out.stderr))
-
-
-def argparse_free(line):
-    class Out:
-        stdout = line[line.index("PROBE "):]
-        stderr = ""
-    return Out
 
 
 def _skips(target, flag):
