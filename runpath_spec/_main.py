@@ -269,7 +269,7 @@ class MainTarget:
     @property
     def code(self):
         """The code object that :meth:`run` executes, compiled (or read)
-        on first use; a ``SyntaxError`` or :class:`~runpath_spec.PycError`
+        on first use; a ``SyntaxError`` or :class:`~runpath_spec.errors.PycError`
         is raised here.  ``None`` for a loader not runpath_spec's own (a
         registered loader's, an import hook's): it is asked for code only
         in :meth:`run`, once the fresh ``__main__`` is in place (hy edits
@@ -310,7 +310,7 @@ class MainTarget:
     def again(self):
         """A fresh target for a re-run (a debugger's ``restart``): found
         anew, the file read again by its absolute path.  A pipe cannot be
-        read twice: :class:`~runpath_spec.RunpathError`."""
+        read twice: :class:`~runpath_spec.errors.RunpathError`."""
         target = self._target
         if self.kind != "module":
             if _is_pipe(self.spec.origin):
@@ -367,7 +367,8 @@ def run_main(target, argv=None, *, module=False, profile="python",
     *import_hooks*, *loaders* and *cache* are as for :func:`run_path`.
 
     Raises what :func:`run_path`/:func:`run_module` raise for a target
-    that cannot run (:class:`OSError`, :class:`~runpath_spec.RunpathError`);
+    that cannot run (:class:`OSError`,
+    :class:`~runpath_spec.errors.RunpathError`);
     the target's own exceptions (``SystemExit`` included) propagate
     unchanged.
     """
