@@ -49,6 +49,11 @@ def _load():
         if exc.name not in ("runpath_spec", "runpath_spec.compat"):
             raise
         real = _stdlib_runpy()  # runpath_spec is gone: runpy as shipped
+    else:
+        # Its runner frames are runpy's, as tools and tracebacks see them.
+        present = getattr(real, "_present_as_runpy", None)
+        if present is not None:
+            present()
     _loaded.append(real)
     return _loaded[0]
 

@@ -292,6 +292,62 @@ def run_path(path_name, init_globals=None, run_name=None):
                              run_name, mod_spec, pkg_name).copy()
 
 
+# The line of each runner function that is on the stack while the target
+# runs; runpy's function has the very same line.
+_RUNNER_LINES = {
+    "_run_code": "exec(code, run_globals)",
+    "_run_module_code": "_run_code(code, mod_globals, init_globals,",
+    "_run_module_as_main": "return _run_code(code, main_globals, None,",
+    "run_module": "return _run_module_code(code, init_globals, run_name, "
+                  "mod_spec)",
+    "run_path": "return _run_module_code(code, init_globals, run_name,",
+}
+
+
+def _lines_of(filename, names):
+    """``{name: line}`` of each function's anchor line in *filename*."""
+    found = {}
+    try:
+        with open(filename, encoding="utf-8") as f:
+            current = None
+            for number, line in enumerate(f, 1):
+                if line.startswith("def "):
+                    current = line[4:].split("(", 1)[0]
+                elif current in names and current not in found and \
+                        names[current] in line:
+                    found[current] = number
+    except OSError:
+        pass
+    return found
+
+
+def _present_as_runpy():
+    """Make the runner functions' frames runpy's, as tools see them.
+
+    Called when this module stands in for runpy (the lazy stand-in does,
+    on first use).  Tools recognise runpy's frames by file name --
+    pyinstrument trims ``.*runpy.py`` and ``<frozen runpy>`` -- and python
+    shows them in a ``-m`` traceback as ``<frozen runpy>`` lines (3.11+;
+    before, and on PyPy, as runpy.py's own lines).  So the runner
+    functions' code is renamed to that file, and each shifted so that the
+    line on the stack while the target runs is runpy's line for it: a
+    traceback through them is python's, line for line.
+    """
+    from importlib.machinery import FrozenImporter
+    source = os.path.join(os.path.dirname(os.__file__), "runpy.py")
+    frozen = sys.version_info >= (3, 11) and getattr(
+        FrozenImporter, "find_spec", lambda name: None)("runpy")
+    filename = "<frozen runpy>" if frozen else source
+    theirs = _lines_of(source, _RUNNER_LINES)
+    ours = _lines_of(__file__, _RUNNER_LINES)
+    for name in _RUNNER_LINES:
+        code = globals()[name].__code__
+        shift = theirs.get(name, 0) - ours.get(name, 0) \
+            if name in theirs and name in ours else 0
+        globals()[name].__code__ = code.replace(
+            co_filename=filename, co_firstlineno=code.co_firstlineno + shift)
+
+
 if __name__ == "__main__":
     # Run the module specified as the next command line argument
     if len(sys.argv) < 2:

@@ -173,3 +173,30 @@ def test_run_module_of_runpy_under_the_stand_in():
                          universal_newlines=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout == "not_main True\n"
+
+
+def test_stand_in_frames_are_runpys_in_a_dash_m_traceback(tmp_path):
+    """Issue #14 item 4: presented as runpy (as the lazy stand-in does), the
+    runner frames of a ``python -m`` traceback are python's own, line for
+    line (``<frozen runpy>`` on 3.11+, runpy.py's lines before)."""
+    (tmp_path / "boom_rps.py").write_text("def f():\n    1 / 0\nf()\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([PROJECT,
+                                                       str(tmp_path)]))
+    direct = subprocess.run([sys.executable, "-m", "boom_rps"], env=env,
+                            cwd=str(tmp_path), stderr=subprocess.PIPE,
+                            universal_newlines=True, timeout=60)
+    code = ("import sys, runpath_spec.compat as c\n"
+            "c._present_as_runpy()\n"
+            "sys.modules['runpy'] = c\n"
+            "sys.argv = ['-m']\n"
+            "c._run_module_as_main('boom_rps')\n")
+    ours = subprocess.run([sys.executable, "-c", code], env=env,
+                          cwd=str(tmp_path), stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=60)
+    theirs = direct.stderr.splitlines()
+    mine = ours.stderr.splitlines()
+    # Ours has one more frame first: the -c line that called it.
+    assert mine[0] == theirs[0] == "Traceback (most recent call last):"
+    start = next(i for i, line in enumerate(mine)
+                 if line.endswith(", in _run_module_as_main"))
+    assert mine[start:] == theirs[1:], "\n".join(mine + ["---"] + theirs)

@@ -193,10 +193,6 @@ def test_pyinstrument(venvs):
     assert _profile_tree(plain[1])[0].endswith("<module>  script.py:1")
 
 
-@pytest.mark.xfail(strict=True, reason="issue #14 item 4: the stand-in's "
-                   "runner frames (runpath_spec/compat.py) are not "
-                   "recognisable as runpy's, so pyinstrument does not trim "
-                   "them")
 def test_pyinstrument_trims_the_runner_frames(venvs):
     venvs.need("pyinstrument")
     plain, standin, _ = venvs.both("-m", "pyinstrument", "script.py")
@@ -226,9 +222,6 @@ def test_hy_script_and_its_error(venvs):
     assert runs[-1] == str(venvs.work / "prog.hy")  # hy's own run_path
 
 
-@pytest.mark.xfail(strict=True, reason="issue #14 item 4: a python -m "
-                   "traceback shows the stand-in's compat.py frames with "
-                   "source lines where python shows <frozen runpy>")
 def test_hy_traceback_shows_runpy_frames_as_python_does(venvs):
     venvs.need("hy")
     plain, standin, _ = venvs.both("-B", "-m", "hy", "prog.hy", "a")
