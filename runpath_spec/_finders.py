@@ -29,7 +29,8 @@ from ._entries import (ENTRIES, entry_finder, main_spec,
 from ._loaders import BytecodeScriptLoader, SourceScriptLoader
 from ._plugins import loader_for, may_have_loader
 from ._profiles import SPEC, ScriptState
-from .errors import BadPathError, BadZipError, NotRegularFileError, PycError
+from .errors import (BadPathError, BadZipError, MainNotFoundError,
+                     NotRegularFileError, PycError)
 
 __all__ = ["PathTarget", "find_path", "spec_from_path", "FOREIGN_KINDS"]
 
@@ -332,8 +333,13 @@ def find_path(path_name, name="__main__", code_filename=None,
     custom = _custom_target(fspath, path_name, name, loaders)
     if custom is not None and not import_hooks:
         return custom
-    target = _builtin_target(fspath, path_name, name, code_filename,
-                             check_source, cache)
+    try:
+        target = _builtin_target(fspath, path_name, name, code_filename,
+                                 check_source, cache)
+    except MainNotFoundError as exc:
+        # The caller's traceback, as runpy's: not the finders' inner frames.
+        exc.__traceback__ = None
+        raise exc
     if import_hooks:
         return _hooked_target(target, path_name, name, custom)
     return target

@@ -353,3 +353,17 @@ def test_no_main_keeps_runpys_chained_cause(tmp_path):
     cause = info.value.__cause__
     assert isinstance(cause, ImportError)
     assert str(cause) == "No module named __main__"
+
+
+def test_no_main_traceback_has_no_inner_frames(tmp_path):
+    """Issue #14 item 6: the error's traceback is the caller's, as runpy's,
+    not the finders' inner frames."""
+    import traceback
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(runpath_spec.MainNotFoundError) as info:
+        runpath_spec.run_path(str(empty))
+    files = [frame.filename for frame in
+             traceback.extract_tb(info.value.__traceback__)]
+    inner = [f for f in files if os.sep + "runpath_spec" + os.sep in f]
+    assert len(inner) <= 2, files  # run_path, find_path
