@@ -88,7 +88,10 @@ def test_the_target_sees_what_python_gives_it(recipe, target, flag, tree,
     else:
         # It stops first at the target's first line -- not in runpath_spec.
         stops = _pdb_stops(ours)
-        assert stops[0] == "%s(1)<module>()" % os.path.abspath(code_filename)
+        # pdb shows the absolute path, from the debugger's working
+        # directory (3.8 compiles a script under its path as given).
+        assert stops[0] == "%s(1)<module>()" % os.path.normpath(
+            os.path.join(str(cwd), code_filename))
 
 
 ERRING = "import sys\nprint('out', sys.argv[1:])\n" \
@@ -100,6 +103,9 @@ ERRING = "import sys\nprint('out', sys.argv[1:])\n" \
     "import atexit, sys\natexit.register(lambda: print(sys.argv))\n"])
 @pytest.mark.parametrize("recipe", ["coverage", "debugger"])
 def test_errors_and_exit_as_python_shows_them(recipe, body, tmp_path):
+    if (recipe, body, sys.version_info[:2]) == ("debugger", ERRING, (3, 8)):
+        pytest.skip("3.8's bdb leaves a traced <module> frame's traceback "
+                    "line at its first line: pdb itself shows that there")
     (tmp_path / "prog.py").write_text(body)
     direct = run(["prog.py", "a"], tmp_path)
     if recipe == "coverage":
