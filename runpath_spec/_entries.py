@@ -256,9 +256,12 @@ class EntryCache:
         return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns,
                 st.st_size)
 
-    def _key(self, fspath, st):
-        key = (fspath,) + self.stat_key(st)
-        if not os.path.isabs(fspath):
+    @staticmethod
+    def _key(fspath, st):
+        # stat_key's fields, written out: every directory and zip run.
+        key = (fspath, st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns,
+               st.st_size)
+        if fspath[:1] != "/" and not os.path.isabs(fspath):
             key += (os.getcwd(),)
         return key
 
@@ -279,8 +282,10 @@ class EntryCache:
     def directory_spec(self, fspath, st):
         """``__main__`` of the directory *fspath*, or ``None`` if no hook
         takes it."""
-        cached = self._entry(self._key(fspath, st),
-                             lambda: entry_finder(fspath))
+        key = self._key(fspath, st)
+        cached = self._entries.get(key)  # (the common case, inline)
+        if cached is None:
+            cached = self._entry(key, lambda: entry_finder(fspath))
         return None if cached is None else cached.main_spec(fspath)
 
     def known_zip_spec(self, fspath, st):
