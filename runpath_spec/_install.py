@@ -3,7 +3,7 @@
 Installing writes two files into the running interpreter's site-packages
 (with ``user=True``, its user site-packages):
 
-* ``_runpath_spec_runpy.py``: a copy of ``runpath_spec/_lazy_runpy.py``,
+* ``_runpath_spec_runpy.py``: a copy of the shim module ``runpath_spec_runpy``,
   the lazy stand-in, with its bytecode beside it in ``__pycache__``;
 * ``runpath_spec_runpy.pth``: one line, run by :mod:`site` at every
   start, that makes the stand-in ``sys.modules["runpy"]``.
@@ -46,9 +46,17 @@ def site_dir(user=False):
 
 
 def _shim_source():
-    here = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                        "_lazy_runpy.py")
-    with open(here, encoding="utf-8") as f:
+    # The shim ships beside the package, as the top-level module
+    # runpath_spec_runpy: it is not part of runpath_spec, since it must work
+    # (falling back to the standard library's runpy) when runpath_spec is
+    # gone.
+    import importlib.util
+    spec = importlib.util.find_spec("runpath_spec_runpy")
+    if spec is None or not spec.origin:
+        raise InstallError("the shim module 'runpath_spec_runpy' is not "
+                           "installed beside runpath_spec: expected it in "
+                           "the same distribution, found none")
+    with open(spec.origin, encoding="utf-8") as f:
         return HEADER + f.read()
 
 

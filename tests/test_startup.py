@@ -17,7 +17,7 @@ from runpath_spec import _install
 
 from conftest import PROJECT, make_scratch_venv, make_standin_venv
 
-SHIM_SOURCE = os.path.join(PROJECT, "runpath_spec", "_lazy_runpy.py")
+SHIM_SOURCE = os.path.join(PROJECT, "runpath_spec_runpy.py")
 
 
 def _python(code, *, path=(PROJECT,), flags=("-S",), cwd="/"):
