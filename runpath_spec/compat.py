@@ -245,6 +245,24 @@ def _code_for_file(fname, run_name="<run_path>"):
     return found.spec.loader.get_code(found.spec.name)
 
 
+def _reader_args(path_name, run_name):
+    """The arguments this version's ``_get_code_from_file`` takes."""
+    if sys.version_info >= (3, 15):
+        return path_name, run_name
+    if sys.version_info >= (3, 12, 6):
+        return (path_name,)
+    return run_name, path_name
+
+
+def _code_and_script(got, path_name):
+    """``_run_module_code``'s code and script name from what this version's
+    ``_get_code_from_file`` returned."""
+    _handoff.target = None
+    if sys.version_info >= (3, 12, 6):
+        return {"code": got, "script_name": path_name}
+    return {"code": got[0], "script_name": got[1]}
+
+
 def run_path(path_name, init_globals=None, run_name=None):
     """Execute code located at the specified filesystem location.
 
@@ -268,20 +286,14 @@ def run_path(path_name, init_globals=None, run_name=None):
         path_name = os.fsdecode(path_name)
     if found.entry is None:
         # Not a valid sys.path entry, so run the code directly
+        # (Consumed by _code_for_file; replaced by the next run if a
+        # patched reader does not call it.  The call and the return are on
+        # adjacent lines, as in runpy: see _present_as_runpy.)
         _handoff.target = (path_name, found)
-        try:
-            if sys.version_info >= (3, 15):
-                code = _get_code_from_file(path_name, run_name)
-                fname = path_name
-            elif sys.version_info >= (3, 12, 6):
-                code = _get_code_from_file(path_name)
-                fname = path_name
-            else:
-                code, fname = _get_code_from_file(run_name, path_name)
-        finally:
-            _handoff.target = None
-        return _run_module_code(code, init_globals, run_name,
-                                pkg_name=pkg_name, script_name=fname)
+        got = _get_code_from_file(*_reader_args(path_name, run_name))
+        return _run_module_code(pkg_name=pkg_name, init_globals=init_globals,
+                                mod_name=run_name,
+                                **_code_and_script(got, path_name))
     # Finder is defined for path, so add it to the start of sys.path
     with _sysstate.PathEntry(found.entry):
         mod_name, mod_spec, code = _main_details_in(found.entry, ImportError)
@@ -302,6 +314,9 @@ _RUNNER_LINES = {
                   "mod_spec)",
     "run_path": "return _run_module_code(code, init_globals, run_name,",
 }
+# The same lines here, where they are spelt otherwise.
+_OUR_LINES = dict(_RUNNER_LINES,
+                  run_path="return _run_module_code(pkg_name=pkg_name,")
 
 
 def _lines_of(filename, names):
@@ -339,7 +354,7 @@ def _present_as_runpy():
         FrozenImporter, "find_spec", lambda name: None)("runpy")
     filename = "<frozen runpy>" if frozen else source
     theirs = _lines_of(source, _RUNNER_LINES)
-    ours = _lines_of(__file__, _RUNNER_LINES)
+    ours = _lines_of(__file__, _OUR_LINES)
     for name in _RUNNER_LINES:
         code = globals()[name].__code__
         shift = theirs.get(name, 0) - ours.get(name, 0) \
