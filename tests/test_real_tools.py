@@ -216,6 +216,13 @@ def _without_runner_frames(traceback):
 def test_hy_script_and_its_error(venvs):
     venvs.need("hy")
     plain, standin, runs = venvs.both("-B", "-m", "hy", "prog.hy", "a")
+    if not plain[1] and (3, 12) <= sys.version_info < (3, 12, 6):
+        # hy patches runpy._get_code_from_file with 3.12.6's one-argument
+        # form: under plain python it cannot run a script on 3.12.0-3.12.5
+        # (hy issue 2598); the stand-in then fails the same way.
+        assert plain[:2] == standin[:2] and "expected 1" in plain[2]
+        pytest.skip("hy cannot run a script on Python %d.%d.%d itself "
+                    "(hy issue 2598)" % sys.version_info[:3])
     assert plain[0] == standin[0] == 1
     assert plain[1] == standin[1] and plain[1].startswith("hy ")
     assert "ZeroDivisionError" in plain[2]

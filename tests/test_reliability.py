@@ -690,18 +690,41 @@ def test_ten_thousand_runs_do_not_grow(tmp_path, module_tree):
     assert after == before  # sys.modules, path_importer_cache, zipimport's
 
 
+MEMORY_CHILD = """\
+import sys, tracemalloc
+sys.path[:0] = [%r, %r]
+import test_reliability, pytest  # noqa: F401 - the same helper, untraced
+tracemalloc.start()
+_, _, first, last = test_reliability._ten_thousand_runs(
+    __import__("pathlib").Path(%r), %r,
+    lambda: tracemalloc.get_traced_memory()[0])
+print(first, last)
+"""
+
+
 @pytest.mark.slow
 def test_ten_thousand_runs_do_not_grow_memory(tmp_path, module_tree):
-    tracemalloc = pytest.importorskip(
+    """Measured in a fresh interpreter without the suite's coverage tracer:
+    coverage's own bookkeeping (its sys.monitoring core, the default on
+    3.14+, keeps state per new code object, and every run compiles one)
+    would otherwise be counted as ours."""
+    pytest.importorskip(
         "tracemalloc", reason="this interpreter has no tracemalloc (PyPy: "
         "its GC does not trace Python allocations), so memory growth cannot "
         "be measured per allocation")
-    tracemalloc.start()
-    try:
-        _, _, first, last = _ten_thousand_runs(
-            tmp_path, module_tree, lambda: tracemalloc.get_traced_memory()[0])
-    finally:
-        tracemalloc.stop()
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = sys.path[0] if module_tree else None  # module_tree's root, first
+    code = MEMORY_CHILD % (here, PROJECT, str(tmp_path / "child"),
+                           module_tree)
+    (tmp_path / "child").mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("COVERAGE_")}
+    env["PYTHONPATH"] = os.pathsep.join([root, here, PROJECT])
+    out = subprocess.run([sys.executable, "-c", code], env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         universal_newlines=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    first, last = map(int, out.stdout.split())
     assert last - first < 256 * 1024, (first, last)
 
 
