@@ -28,12 +28,14 @@ runpy and python no longer set ``__cached__``.
 import builtins
 import os
 import sys
-from importlib.machinery import SourceFileLoader, SourcelessFileLoader
+from importlib.machinery import (BuiltinImporter, FrozenImporter,
+                                 SourceFileLoader, SourcelessFileLoader)
 
 __all__ = ["Profile", "RUNPY", "PYTHON", "SPEC", "PROFILES", "get_profile",
            "derive", "runpy_attrs", "python_file", "ScriptState"]
 
 ModuleType = type(sys)
+_SINGLETON_IMPORTERS = (BuiltinImporter, FrozenImporter)
 _FSDECODED_PATHS = sys.version_info >= (3, 13)  # runpy fsdecodes (gh-99437)
 _ABSOLUTE_MAIN_FILE = sys.version_info >= (3, 9)  # python's __file__
 # 3.15 stopped putting __cached__ in runpy's globals and python's __main__
@@ -204,8 +206,15 @@ class _SpecProfile(Profile):
         return derive(spec, run_name)
 
     def new_module(self, spec, run_name):
-        # PEP 451: the loader may make the module (create_module).
-        create = getattr(spec.loader, "create_module", None)
+        # PEP 451: the loader may make the module (create_module) -- not a
+        # built-in or frozen module's importer, whose modules are the
+        # interpreter's own (PyPy's create_module for "sys" builds sys anew,
+        # resetting its state): such a spec is refused later anyway.
+        loader = spec.loader
+        if loader in _SINGLETON_IMPORTERS or isinstance(
+                loader, _SINGLETON_IMPORTERS):
+            return ModuleType(run_name)
+        create = getattr(loader, "create_module", None)
         module = create(spec) if create is not None else None
         return ModuleType(run_name) if module is None else module
 

@@ -159,9 +159,12 @@ def test_exec_spec_without_a_code_loader():
     assert "expected a loader with get_code()" in str(info.value)
     import sys as _sys
     builtin = importlib.util.find_spec("sys")
+    flag = _sys.dont_write_bytecode
     with pytest.raises(runpath_spec.RunpathError):
         exec_spec(builtin)
     assert _sys.modules["sys"] is _sys
+    # No sys built anew (PyPy's create_module would): its state is intact.
+    assert _sys.dont_write_bytecode is flag
 
 
 def test_runpy_profile_of_exec_spec_sets_argv0(tmp_path, monkeypatch):

@@ -44,9 +44,6 @@ def _skips(target, flag):
     if flag == "-I" and not _installed():
         pytest.skip("under -I runpath_spec must be installed in this "
                     "interpreter (pip install -e .); it is only on PYTHONPATH")
-    if sys.implementation.name == "pypy" and (
-            (target, flag) in test_cli.PYPY_STARTUP_TODO):
-        pytest.skip("PyPy's start-up differs (issue #19)")
 
 
 def _pdb_stops(out):
