@@ -120,8 +120,9 @@ def test_errors_and_exit_as_python_shows_them(recipe, body, tmp_path):
 
 def test_the_debugger_restarts_with_the_file_read_again(tmp_path):
     (tmp_path / "prog.py").write_text(
-        "import sys; print('ran', sys.argv[1:]); "
-        "open(__file__, 'a').write('print(\"again\")\\n')\n")
+        "import sys; print('ran', sys.argv[1:]); f = open(__file__, 'a'); "
+        "f.write('print(\"again\")\\n'); f.close()\n")  # (no refcounting
+    # on PyPy: an unclosed file may not be written when the restart reads)
     out = run([DEBUGGER, "prog.py", "a"], tmp_path,
               stdin="n\nrestart\nc\n")
     assert out.returncode == 0, out.stderr
