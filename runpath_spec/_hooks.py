@@ -41,7 +41,7 @@ def is_module_name(name):
         part.isidentifier() for part in name.split("."))
 
 
-def _ask_meta_path(fullname, path):
+def ask_meta_path(fullname, path):
     """The first spec a ``sys.meta_path`` finder gives, as import would."""
     for finder in list(sys.meta_path):
         find_spec = getattr(finder, "find_spec", None)
@@ -106,7 +106,7 @@ def _ask_as_run_name(origin, name):
     before = cache.get(key)
     cache[key] = OneFileEntry(name, origin)
     try:
-        return _ask_meta_path(name, [key])
+        return ask_meta_path(name, [key])
     finally:
         if before is None:
             cache.pop(key, None)
@@ -154,7 +154,7 @@ def _ask(origin, name):
                 name))
             elsewhere = spec
     if stem.isidentifier():
-        spec = _ask_meta_path(stem, [directory])
+        spec = ask_meta_path(stem, [directory])
         if _claims(spec, origin) and (
                 plain is None or type(spec.loader) not in _IMPORTLIBS_OWN):
             return spec, None
@@ -205,7 +205,7 @@ def spec_from_import_system(origin, name, fallback=None, source=True):
 
 def main_spec_from_import_system(entry):
     """A meta-path finder's spec for an entry's ``__main__``, or ``None``."""
-    spec = _ask_meta_path("__main__", [entry])
+    spec = ask_meta_path("__main__", [entry])
     if spec is None or spec.loader is None or not spec.origin:
         return None
     inside = os.path.join(entry, "")

@@ -196,16 +196,6 @@ def spec_from_module(mod_name):
     return module_details(mod_name, RunpathError)[1]
 
 
-def _ask_meta_path(fullname, path):
-    """The first spec a ``sys.meta_path`` finder gives, as import would."""
-    for finder in list(sys.meta_path):
-        find_spec = getattr(finder, "find_spec", None)
-        spec = None if find_spec is None else find_spec(fullname, path)
-        if spec is not None:
-            return spec
-    return None
-
-
 def spec_without_import(mod_name):
     """The spec ``python -m mod_name`` would run, found without importing
     -- and so without running -- its parent packages: each parent's spec
@@ -215,6 +205,7 @@ def spec_without_import(mod_name):
     ``__init__`` changes its own ``__path__``.  Errors are
     :class:`~runpath_spec.RunpathError`.
     """
+    from ._hooks import ask_meta_path  # only --explain -m needs it
     _check_name(mod_name, RunpathError)
     sys.audit("runpath_spec.find", mod_name, "module")
     path, spec, name = None, None, ""
@@ -227,7 +218,7 @@ def spec_without_import(mod_name):
                                    name=mod_name)
         name = name + "." + part if name else part
         module = sys.modules.get(name)
-        spec = getattr(module, "__spec__", None) or _ask_meta_path(name, path)
+        spec = getattr(module, "__spec__", None) or ask_meta_path(name, path)
         if spec is None:
             raise RunpathError("No module named %s" % name, name=name)
     if spec.submodule_search_locations is not None:
