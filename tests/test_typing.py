@@ -40,10 +40,11 @@ ALLOWLIST = [
      "runpy has the 1-argument form from 3.12.6 on, but type checkers "
      "compare major and minor versions only, so the stub gives 3.12 the "
      "2-argument form of 3.12.0-3.12.5 (see runpath_spec/compat.pyi)"),
-    ("runpath_spec._hooks._IMPORTLIBS_OWN", sys.version_info < (3, 9),
-     "a private, unstubbed module: the mypy that installs on 3.8 (1.14) "
-     "infers Tuple[Type[SourceFileLoader], Type[SourcelessFileLoader]] and "
-     "compares it with the runtime's Tuple[type, type]"),
+    (r"runpath_spec\._(hooks\._IMPORTLIBS_OWN|profiles\._SINGLETON_IMPORTERS)",
+     sys.version_info < (3, 9),
+     "private, unstubbed modules: the mypy that installs on 3.8 (1.14) "
+     "infers a tuple of classes as Tuple[Type[A], Type[B]] and compares it "
+     "with the runtime's Tuple[type, type]"),
 ]
 
 
