@@ -2,8 +2,8 @@
 
 ``python -m runpath_spec --install-runpy`` copies this file beside a
 ``.pth`` file in site-packages, as the top-level module
-``_runpath_spec_runpy``, and the ``.pth`` calls :func:`install` at every
-interpreter start.  It imports nothing (``sys`` is always loaded), so a
+``_runpath_spec_runpy``, and the ``.pth`` imports it at every interpreter
+start: importing it calls :func:`install`.  It imports nothing (``sys`` is always loaded), so a
 start that never uses runpy pays for this one small module only.
 
 The first time anything is looked up on the stand-in -- ``python -m``
@@ -95,3 +95,7 @@ def install():
             vars(current).pop(name, None)
         sys.modules["runpy"] = current
     return current
+
+
+# The .pth line is the bare import: one statement to compile at every start.
+install()

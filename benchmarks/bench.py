@@ -10,12 +10,13 @@ distribution-free 95% interval.  Then rows for how cost grows with script length
 size, with the slope; then ``python -c "import runpath_spec"`` against
 ``python -c "import runpy"``.
 
-With ``--startup``, instead: two fresh virtual environments of the running
-interpreter with the project installed the ordinary way (``pip install
-.``, bytecode compiled), one with the runpy stand-in installed
-(``--install-runpy``); then, interleaved, whole processes: ``python -c
-pass`` with the stand-in against without, and ``python -m runpath_spec
-hello.py`` against ``python -m hellomod``.  PYTHONDONTWRITEBYTECODE is
+With ``--startup``, instead: three fresh virtual environments of the
+running interpreter with the project installed the ordinary way (``pip
+install .``, bytecode compiled), one with the runpy stand-in installed
+(``--install-runpy``), one with a ``.pth`` file holding only a comment;
+then, interleaved, whole processes: ``python -c pass`` with the stand-in
+against without (and the part of that any ``.pth`` costs), and ``python
+-m runpath_spec hello.py`` against ``python -m hellomod``.  PYTHONDONTWRITEBYTECODE is
 removed from the children's environment, so every module runs from
 bytecode, as an installed package does.
 
@@ -275,6 +276,8 @@ def import_time(rounds):
 #: Start-up targets met when the ratio is at or under this (None: reported).
 STARTUP_TARGETS = {
     "python -c pass: stand-in installed / not": 1.05,
+    "python -c pass: a comment-only .pth / none": None,
+    "python -c pass: stand-in installed / a comment-only .pth": None,
     "python -m runpath_spec hello.py / python -m hellomod": 1.10,
     "python -m runpath_spec hello.py / python -B -m hellosrc": None,
     "python -m hellomod: stand-in installed / not": None,
@@ -310,11 +313,17 @@ def make_venv(where, standin, env):
     return python
 
 
-def _startup_commands(plain, standin):
+def _startup_commands(plain, standin, commented):
     """(label, numerator, denominator) with each a command line."""
     return [
         ("python -c pass: stand-in installed / not",
          [standin, "-c", "pass"], [plain, "-c", "pass"]),
+        # What any .pth file costs before its first line runs (3.13+: site
+        # imports a codec to decode it), and the stand-in beyond that.
+        ("python -c pass: a comment-only .pth / none",
+         [commented, "-c", "pass"], [plain, "-c", "pass"]),
+        ("python -c pass: stand-in installed / a comment-only .pth",
+         [standin, "-c", "pass"], [commented, "-c", "pass"]),
         ("python -m runpath_spec hello.py / python -m hellomod",
          [plain, "-m", "runpath_spec", "hello.py"],
          [plain, "-m", "hellomod"]),
@@ -378,6 +387,13 @@ def startup(rounds, json_file):
     with tempfile.TemporaryDirectory() as tmp:
         plain = make_venv(os.path.join(tmp, "plain"), False, env)
         standin = make_venv(os.path.join(tmp, "standin"), True, env)
+        commented = make_venv(os.path.join(tmp, "commented"), False, env)
+        purelib = subprocess.run(
+            [commented, "-c", "import sysconfig; "
+             "print(sysconfig.get_paths()['purelib'])"], env=env, check=True,
+            stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
+        with open(os.path.join(purelib, "comment.pth"), "w") as f:
+            f.write("# a .pth file that does nothing\n")
         work = os.path.join(tmp, "work")
         os.mkdir(work)
         for name in ("hello.py", "hellomod.py", "hellosrc.py"):
@@ -385,7 +401,7 @@ def startup(rounds, json_file):
                 f.write("print('hello')\n")
         py_compile.compile(os.path.join(work, "hellomod.py"), doraise=True)
         results["added_modules"] = added_modules(plain, standin, env)
-        rows = _startup_commands(plain, standin)
+        rows = _startup_commands(plain, standin, commented)
         print("CPython %s, fresh venvs (pip install ., bytecode compiled), "
               "%d interleaved rounds, medians\n" % (results["python"],
                                                       rounds))

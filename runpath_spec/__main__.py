@@ -190,11 +190,18 @@ def _install_hooks(opts):
 _KEPT = []
 
 
+def _runpath_error():
+    """RunpathError, for an ``except`` clause: evaluated only once
+    something was raised, so a target that runs never imports the errors
+    module."""
+    from .errors import RunpathError
+    return RunpathError
+
+
 def _prepare(target, args, opts):
     """The :class:`MainTarget`, or the exit status python gives a target
     it cannot run, after printing what python prints."""
     from ._main import MainTarget
-    from .errors import RunpathError
     find = (MainTarget.found_without_running if opts["explain"]
             else MainTarget)
     try:
@@ -212,7 +219,7 @@ def _prepare(target, args, opts):
         exc.__traceback__ = None
         sys.excepthook(type(exc), exc, None)
         return 1
-    except RunpathError as exc:
+    except _runpath_error() as exc:
         # What python (runpy's _Error) prints for a target it cannot run.
         sys.stderr.write("{}: {}\n".format(sys.executable, exc))
         return 1

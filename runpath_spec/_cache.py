@@ -26,7 +26,6 @@ What runpath_spec adds around it:
 
 import os
 import stat
-import sys
 import threading
 from importlib.machinery import SourceFileLoader
 

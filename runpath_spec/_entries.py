@@ -14,7 +14,6 @@ from importlib.machinery import ModuleSpec, SourceFileLoader
 
 from ._cpython import refresh_zip_directory, spec_from_file_location
 from ._files import prefill_cached
-from .errors import MainNotFoundError
 
 __all__ = ["no_main", "entry_finder", "zip_hooks", "only_default_hooks",
            "main_spec", "EntryCache", "ENTRIES"]
@@ -81,6 +80,7 @@ def no_main(entry, detail=None, path=None):
     Its words are runpy's (tools and CPython's tests match them), with the
     cause after a colon when there is more to say.
     """
+    from .errors import MainNotFoundError
     msg = "can't find '__main__' module in {!r}".format(entry)
     if detail:
         msg += ": " + detail

@@ -10,7 +10,6 @@ import sys
 from . import _sysstate
 from ._loaders import code_for_spec
 from ._profiles import SPEC, derive, get_profile, script_state
-from .errors import RunpathError
 
 __all__ = ["derive", "exec_spec", "execute", "profile_attrs", "run_loaded"]
 
@@ -83,6 +82,7 @@ _NO_CHANGE = _NoChange()
 
 
 def _no_code_error(spec, profile, runs_modules):
+    from .errors import RunpathError
     where = spec.origin or spec.name
     if hasattr(spec.loader, "get_code"):  # it gave None: say why
         from ._modules import no_code_reason
@@ -152,6 +152,7 @@ def exec_spec(spec, *, run_name=None, init_globals=None, profile="spec",
     loader = spec.loader
     if loader is None or not (hasattr(loader, "get_code")
                               or _runs_modules(loader)):
+        from .errors import RunpathError
         raise RunpathError(
             "cannot execute spec {!r}: expected a loader with get_code() or "
             "exec_module(), got {!r}".format(spec.name, loader),

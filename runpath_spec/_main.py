@@ -27,7 +27,6 @@ from ._executor import execute
 from ._finders import FOREIGN_KINDS, find_path
 from ._loaders import code_for_spec
 from ._profiles import get_profile
-from .errors import RunpathError
 
 __all__ = ["run_main", "MainTarget", "python_path0"]
 
@@ -220,6 +219,7 @@ class MainTarget:
                          loaders=loaders, cache=cache))
         if module:
             from ._modules import module_details  # only for -m
+            from .errors import RunpathError
             with _sysstate.argv(["-m"] + self.args), \
                     _sysstate.Path0(self.path0, self.replace):
                 _, self.spec, self._code = module_details(target,
@@ -314,6 +314,7 @@ class MainTarget:
         target = self._target
         if self.kind != "module":
             if _is_pipe(self.spec.origin):
+                from .errors import RunpathError
                 raise RunpathError(
                     "cannot run {!r} again: expected a file that can be read "
                     "again, found a pipe".format(self.argv0), path=self.argv0)

@@ -10,7 +10,6 @@ import sys
 
 from ._files import prefill_cached
 from ._loaders import code_for_spec
-from .errors import PycError, RunpathError
 
 __all__ = ["module_details", "spec_from_module", "spec_without_import",
            "no_code_reason"]
@@ -144,6 +143,13 @@ def _package_main_details(mod_name, spec, error):
 _STAND_IN = __name__.rpartition(".")[0] + ".compat"
 
 
+def _pyc_error():
+    """PycError, for an ``except`` clause: evaluated only once something
+    was raised, so a module that runs never imports the errors module."""
+    from .errors import PycError
+    return PycError
+
+
 def _module_code(mod_name, spec, error):
     # runpy asks the loader for the name it was given (for "os.path" the
     # loader of posixpath then refuses, as under runpy) -- except for runpy
@@ -152,7 +158,7 @@ def _module_code(mod_name, spec, error):
                          and spec.name == _STAND_IN) else mod_name
     try:
         code = code_for_spec(spec, name)
-    except PycError as e:
+    except _pyc_error() as e:
         raise e if isinstance(e, error) else _error(error, format(e)) from e
     except ImportError as e:
         raise _error(error, format(e), name=mod_name,
@@ -193,6 +199,7 @@ def spec_from_module(mod_name):
     ``sys.modules``.  Errors are :class:`~runpath_spec.RunpathError`
     (an :class:`ImportError`) with ``name`` and ``path`` set.
     """
+    from .errors import RunpathError
     return module_details(mod_name, RunpathError)[1]
 
 
@@ -206,6 +213,7 @@ def spec_without_import(mod_name):
     :class:`~runpath_spec.RunpathError`.
     """
     from ._hooks import ask_meta_path  # only --explain -m needs it
+    from .errors import RunpathError
     _check_name(mod_name, RunpathError)
     sys.audit("runpath_spec.find", mod_name, "module")
     path, spec, name = None, None, ""

@@ -127,10 +127,36 @@ def test_the_cli_imports_only_what_a_script_needs(tmp_path):
     # to no time: the CLI may use them.
     assert not {m for m in added if not m.startswith("runpath_spec")
                 and m not in sys.builtin_module_names}, added
-    # (runpath_spec.pyc is imported by the loaders: cheap to import, and a
-    # per-call import of it costs every bytecode run more.)
+    # Nor what only another kind of target, or an error, needs: the pyc
+    # module and the error classes are a fifth of the CLI's own imports.
     assert added.isdisjoint({"runpath_spec._api", "runpath_spec._modules",
-                             "runpath_spec.compat"})
+                             "runpath_spec.compat", "runpath_spec.pyc",
+                             "runpath_spec.errors", "runpath_spec._cache",
+                             "runpath_spec._hooks"}), added
+
+
+@pytest.mark.parametrize("target, needs", [
+    ("hello.pyc", "runpath_spec.pyc"),
+    ("missing.py", "runpath_spec.errors"),
+    ("dir", "runpath_spec.errors"),
+], ids=["bytecode", "missing-file", "directory-without-main"])
+def test_what_the_cli_leaves_out_loads_when_needed(tmp_path, target, needs):
+    """The lazily imported modules load on the run that needs them, and
+    the run behaves as if they had always been there."""
+    import py_compile
+    (tmp_path / "hello.py").write_text("print('hello')\n")
+    py_compile.compile(str(tmp_path / "hello.py"),
+                       str(tmp_path / "hello.pyc"), doraise=True)
+    (tmp_path / "dir").mkdir()
+    out = _python(
+        "from runpath_spec.__main__ import main\n"
+        "status = main([%r])\n"
+        "print(status, %r in sys.modules)\n" % (target, needs),
+        flags=(), cwd=str(tmp_path))
+    if target == "hello.pyc":
+        assert out.split() == ["hello", "0", "True"], out
+    else:
+        assert out.split()[-2:] in (["1", "True"], ["2", "True"]), out
 
 
 def test_import_runpath_spec_loads_nothing_else():
@@ -197,6 +223,30 @@ def test_uninstall_leaves_files_of_the_same_name_it_did_not_write(site):
     (site / _install.PTH).write_text("import something_else\n")
     _install.uninstall(out=io.StringIO())
     assert (site / _install.PTH).exists()
+
+
+def test_an_earlier_versions_pth_line_is_recognised_and_replaced(site):
+    _install.install(out=io.StringIO())
+    pth = site / _install.PTH
+    pth.write_text("import _runpath_spec_runpy; _runpath_spec_runpy.install()\n")
+    out = io.StringIO()
+    assert _install.status(out=out) == 0, out.getvalue()
+    _install.install(out=io.StringIO())
+    assert pth.read_text() == _install.PTH_LINE == "import _runpath_spec_runpy\n"
+    pth.write_text("import _runpath_spec_runpy; _runpath_spec_runpy.install()\n")
+    out = io.StringIO()
+    _install.uninstall(out=out)
+    assert not pth.exists() and out.getvalue().count("removed ") == 3
+
+
+def test_importing_the_shim_installs_it(tmp_path):
+    """The .pth line is the bare import."""
+    out = _python(
+        "import _runpath_spec_runpy as shim\n"
+        "print(type(sys.modules['runpy']) is shim.LazyRunpy,"
+        " 'runpath_spec' in sys.modules)\n",
+        path=[_shim_dir(tmp_path), PROJECT])
+    assert out.split() == ["True", "False"]
 
 
 def test_user_site_refused_where_there_is_none(monkeypatch):
@@ -280,6 +330,38 @@ def test_installer_in_a_scratch_venv(tmp_path):
                     "sysconfig.get_paths()['stdlib'], 'runpy.py'))")
     assert out_of(python, "import runpy; print(runpy.__file__)") == stdlib
     assert set(out_of(python, MODULES).split()) == bare
+
+
+@pytest.mark.slow
+def test_a_bare_start_adds_only_the_shim_and_what_any_pth_costs(tmp_path):
+    """In an environment with no other ``.pth`` file (runpath_spec reached
+    by links in site-packages, as a normal install has it), a bare start
+    adds the stand-in's two names, and what site itself loads for any
+    ``.pth`` file: from 3.13, the codec it decodes them with."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip",
+                    str(tmp_path / "venv")], check=True)
+    python = str(tmp_path / "venv" / "bin" / "python")
+    purelib = out_of(python, "import sysconfig; "
+                     "print(sysconfig.get_paths()['purelib'])")
+    for name in ("runpath_spec", "runpath_spec_runpy.py"):
+        os.symlink(os.path.join(PROJECT, name), os.path.join(purelib, name))
+    assert not [n for n in os.listdir(purelib) if n.endswith(".pth")]
+    bare = set(out_of(python, MODULES).split())
+    comment = os.path.join(purelib, "comment.pth")
+    with open(comment, "w") as f:
+        f.write("# nothing to run\n")
+    any_pth = set(out_of(python, MODULES).split()) - bare
+    os.remove(comment)
+    # site decodes a .pth with the locale's codec (3.8: _bootlocale) or,
+    # from 3.13, with utf-8-sig: standard library modules, none of ours.
+    assert any_pth <= {"encodings.utf_8_sig", "_bootlocale", "_locale"}
+    assert ("encodings.utf_8_sig" in any_pth) == (
+        sys.version_info >= (3, 13)
+        and sys.implementation.name == "cpython"), any_pth
+    out = _run(python, "-m", "runpath_spec", "--install-runpy")
+    assert out.returncode == 0, out.stderr
+    added = set(out_of(python, MODULES).split()) - bare
+    assert added - any_pth == {"_runpath_spec_runpy", "runpy"}
 
 
 def out_of(python, code):
