@@ -30,9 +30,8 @@ import sys
 
 from . import _sysstate
 from ._cpython import thread_local as _thread_local
-from ._entries import entry_finder as _entry_finder, main_spec as _main_spec
-from ._entries import no_main as _no_main
-from ._finders import find_path as _find_path
+# (The path finders and entries load with the first path target: python -m,
+# the stand-in's most common use, never needs them.)
 from ._loaders import code_for_spec as _code_for_spec
 from ._modules import module_details as _module_details
 from ._profiles import runpy_attrs as _runpy_attrs
@@ -189,15 +188,16 @@ def run_module(mod_name, init_globals=None,
 
 def _main_details_in(entry, error, finder=None):
     """``("__main__", spec, code)`` of *entry*, found by its own finder only."""
+    from ._entries import entry_finder, main_spec, no_main
     if finder is None:
-        finder = _entry_finder(entry)
+        finder = entry_finder(entry)
     try:
         if finder is None:
-            raise _no_main(entry)
-        spec = _main_spec(finder, entry)
+            raise no_main(entry)
+        spec = main_spec(finder, entry)
         code = _code_for_spec(spec)
         if code is None:
-            raise _no_main(entry, "its loader gives no code", spec.origin)
+            raise no_main(entry, "its loader gives no code", spec.origin)
     except ImportError as exc:
         if isinstance(exc, error):
             raise
@@ -237,7 +237,8 @@ def _code_for_file(fname, run_name="<run_path>"):
         if os.path.isdir(fname):
             # runpy opens it, and the OS says what is wrong.
             raise IsADirectoryError(21, "Is a directory", os.fsdecode(fname))
-        target = (fname, _find_path(fname, run_name))
+        from ._finders import find_path
+        target = (fname, find_path(fname, run_name))
     found = target[1]
     if found.entry is not None:
         raise IsADirectoryError(
@@ -281,7 +282,8 @@ def run_path(path_name, init_globals=None, run_name=None):
     if run_name is None:
         run_name = "<run_path>"
     pkg_name = run_name.rpartition(".")[0]
-    found = _find_path(path_name, run_name)
+    from ._finders import find_path
+    found = find_path(path_name, run_name)
     if sys.version_info >= (3, 13):
         path_name = os.fsdecode(path_name)
     if found.entry is None:
@@ -320,19 +322,24 @@ _OUR_LINES = dict(_RUNNER_LINES,
 
 
 def _lines_of(filename, names):
-    """``{name: line}`` of each function's anchor line in *filename*."""
+    """``{name: line}`` of each top-level function's anchor line in
+    *filename* (the first line holding the anchor before the next
+    top-level ``def``).  Searched in the whole text at once: this runs on
+    the stand-in's first use, in every ``python -m`` it serves."""
     found = {}
     try:
-        with open(filename, encoding="utf-8") as f:
-            current = None
-            for number, line in enumerate(f, 1):
-                if line.startswith("def "):
-                    current = line[4:].split("(", 1)[0]
-                elif current in names and current not in found and \
-                        names[current] in line:
-                    found[current] = number
+        with open(filename, "rb") as f:  # (the names and anchors are ASCII)
+            text = b"\n" + f.read()  # so that every def follows a newline
     except OSError:
-        pass
+        return found
+    for name, anchor in names.items():
+        start = text.find(b"\ndef " + name.encode() + b"(")
+        if start < 0:
+            continue
+        at = text.find(anchor.encode(), start)
+        end = text.find(b"\ndef ", start + 1)
+        if at >= 0 and (end < 0 or at < end):
+            found[name] = text.count(b"\n", 0, at)  # (b"\n" added: 1-based)
     return found
 
 

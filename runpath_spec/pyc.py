@@ -19,8 +19,6 @@ import marshal
 import sys
 
 from ._cpython import MAGIC_NUMBER, check_hash_based_pycs
-from .errors import (BadFlagsError, BadMagicError, PycError, StalePycError,
-                     TruncatedPycError)
 
 __all__ = [
     "HEADER_SIZE",
@@ -40,6 +38,30 @@ __all__ = [
     "hash_check_wanted",
     "code_from_pyc",
 ]
+
+def _errors():
+    """:mod:`runpath_spec.errors`, imported once something is to be
+    raised: the quick check of a valid pyc (every ``python -m`` of a module
+    with its pyc) never needs the error classes, a tenth of the CLI's
+    imports."""
+    from . import errors
+    return errors
+
+
+if False:  # for the annotations only
+    from .errors import TruncatedPycError
+
+_ERROR_NAMES = frozenset(["PycError", "BadMagicError", "BadFlagsError",
+                          "TruncatedPycError", "StalePycError"])
+
+
+def __getattr__(name: str) -> type:
+    # The error classes were this module's attributes when it imported
+    # them eagerly (``except pyc.PycError``): they still are (PEP 562).
+    if name in _ERROR_NAMES:
+        return getattr(_errors(), name)  # type: ignore[no-any-return]
+    raise AttributeError("module {!r} has no attribute {!r}".format(
+        __name__, name))
 
 HEADER_SIZE = 16
 #: Flags bit 0: the header holds a source hash instead of mtime and size.
@@ -254,9 +276,9 @@ def _describe_magic(magic: bytes) -> str:
 
 def truncated_error(where: "str | None", size: int, *,
                     name: "str | None" = None,
-                    path: "str | None" = None) -> TruncatedPycError:
+                    path: "str | None" = None) -> "TruncatedPycError":
     """The error for a file too short to hold a pyc header."""
-    return TruncatedPycError(
+    return _errors().TruncatedPycError(
         "{!r} is truncated: expected a {}-byte pyc header, got {} bytes"
         .format(where, HEADER_SIZE, size), name=name, path=path)
 
@@ -297,7 +319,7 @@ def read_header(data: bytes, *, name: "str | None" = None,
     magic = bytes(data[:4])
     flags = int.from_bytes(data[4:8], "little")
     if flags & RESERVED_FLAGS:
-        raise BadFlagsError(
+        raise _errors().BadFlagsError(
             "{!r} has invalid pyc flags {:#010x}: expected only bits 0 and 1, "
             "found bits PEP 552 reserves ({:#010x})".format(
                 where, flags, flags & RESERVED_FLAGS), name=name, path=path)
@@ -305,7 +327,7 @@ def read_header(data: bytes, *, name: "str | None" = None,
         return PycHeader(magic, flags, _KINDS[flags], None, None,
                          bytes(data[8:16]))
     if flags & FLAG_CHECK_SOURCE:
-        raise BadFlagsError(
+        raise _errors().BadFlagsError(
             "{!r} has invalid pyc flags {:#010x}: the check-source bit is only "
             "valid with the hash-based bit".format(where, flags),
             name=name, path=path)
@@ -322,7 +344,7 @@ def classify_pyc(data: bytes, *, name: "str | None" = None,
     """
     where = path if path is not None else name
     if len(data) >= 4 and bytes(data[:4]) != MAGIC_NUMBER:
-        raise BadMagicError("bad magic number: {!r} {}; {}".format(
+        raise _errors().BadMagicError("bad magic number: {!r} {}; {}".format(
             where, _describe_magic(bytes(data[:4])), _running()),
             name=name, path=path)
     if len(data) < 4:
@@ -343,12 +365,12 @@ def validate_timestamp(header: PycHeader, source_mtime: float,
         raise ValueError("expected a timestamp pyc header, got a {} one"
                          .format(header.kind))
     if header.mtime != (int(source_mtime) & 0xFFFFFFFF):
-        raise StalePycError(
+        raise _errors().StalePycError(
             "{!r} is stale: compiled from a source with mtime {}, the source "
             "now has mtime {}".format(where, header.mtime, int(source_mtime)),
             name=name, path=path)
     if header.source_size != (source_size & 0xFFFFFFFF):
-        raise StalePycError(
+        raise _errors().StalePycError(
             "{!r} is stale: compiled from a source of {} bytes, the source now "
             "has {} bytes".format(where, header.source_size, source_size),
             name=name, path=path)
@@ -365,7 +387,7 @@ def validate_hash(header: PycHeader, source_bytes: bytes, *,
     from importlib.util import source_hash  # costly: only when checking
     actual = source_hash(source_bytes)
     if header.source_hash != actual:
-        raise StalePycError(
+        raise _errors().StalePycError(
             "{!r} is stale: its source hash is {}, the source now hashes to {}"
             .format(where, header.source_hash.hex(), actual.hex()),
             name=name, path=path)
@@ -412,11 +434,11 @@ def check_marshal(data: bytes, *, name: "str | None" = None,
     where = path if path is not None else name
     damage = _pypy_marshal.marshal_damage(data, HEADER_SIZE, _GUARDED_FIELDS)
     if damage is not None and damage.truncated:
-        raise TruncatedPycError(
+        raise _errors().TruncatedPycError(
             "{!r} is truncated: its marshal data ends early ({})".format(
                 where, damage), name=name, path=path)
     if damage is not None:
-        raise PycError("{!r} has corrupt marshal data: {}".format(
+        raise _errors().PycError("{!r} has corrupt marshal data: {}".format(
             where, damage), name=name, path=path)
 
 
@@ -437,21 +459,23 @@ def code_from_pyc(data: bytes, *, name: "str | None" = None,
     try:
         code = marshal.loads(memoryview(data)[HEADER_SIZE:])
     except EOFError as exc:
-        raise TruncatedPycError(
+        raise _errors().TruncatedPycError(
             "{!r} is truncated: its marshal data ends early ({})".format(
                 where, exc), name=name, path=path) from exc
     except (ValueError, TypeError, SystemError) as exc:
         # SystemError: marshal built an object its own checks then refused.
-        raise PycError("{!r} has corrupt marshal data: {}".format(where, exc),
-                       name=name, path=path) from exc
+        raise _errors().PycError(
+            "{!r} has corrupt marshal data: {}".format(where, exc),
+            name=name, path=path) from exc
     except MemoryError as exc:
         # A length field far beyond the file: hostile or damaged, either way
         # not bytecode to run.
-        raise PycError("{!r} has corrupt marshal data: it claims more "
-                       "memory than there is ({} bytes of pyc)".format(
-                           where, len(data)), name=name, path=path) from exc
+        raise _errors().PycError(
+            "{!r} has corrupt marshal data: it claims more memory than there "
+            "is ({} bytes of pyc)".format(where, len(data)),
+            name=name, path=path) from exc
     if not isinstance(code, type(code_from_pyc.__code__)):
-        raise PycError(
+        raise _errors().PycError(
             "{!r} does not hold a code object: expected code, got {}".format(
                 where, type(code).__name__), name=name, path=path)
     return code
