@@ -12,13 +12,12 @@ own (``_cpython.is_importlibs_own``): a subclass or a patched class (an
 import hook's, Hy's) is always called.
 """
 
-import marshal
 import os
 import sys
 import zipimport  # loaded by every start-up: free
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 
-from ._cpython import (fix_co_filename, is_importlibs_own,
+from ._cpython import (code_from_timestamp_pyc, is_importlibs_own,
                        is_plain_source_file_loader)
 from ._files import prefill_cached, pyc_path, read_file
 
@@ -199,30 +198,17 @@ def _standalone_pyc_in_zip(loader, origin):
     return False
 
 
-_CODE_TYPE = type(read_file.__code__)
-
-
-def _valid_pyc_code(path, pyc_file):
+def _valid_pyc_code(path, pyc_file, name):
     """The code in *pyc_file* if it is a valid timestamp pyc for *path*,
-    else ``None`` (the loader then decides, and speaks)."""
+    else ``None`` (the loader then decides, and speaks).  A pyc copied
+    from elsewhere names its old source: renamed to *path*, as importlib
+    renames it."""
     try:
         st = os.stat(path)
         data = read_file(pyc_file)
     except OSError:
         return None
-    pyc = _pyc()
-    if not pyc.timestamp_matches(data, st.st_mtime, st.st_size):
-        return None
-    try:
-        code = marshal.loads(memoryview(data)[pyc.HEADER_SIZE:])
-    except Exception:  # the loader raises it, as runpy shows it
-        return None
-    if type(code) is not _CODE_TYPE:
-        return None
-    # A pyc copied from elsewhere names its old source: importlib fixes
-    # that, and so must we.
-    fix_co_filename(code, path)
-    return code
+    return code_from_timestamp_pyc(data, st.st_mtime, st.st_size, name, path)
 
 
 def source_file_code(loader, name):
@@ -253,7 +239,7 @@ def source_file_code(loader, name):
         # As SourceFileLoader.source_to_code compiles.
         return compile(read_file(path), path, "exec", dont_inherit=True,
                        **_module_kwarg(name))
-    code = _valid_pyc_code(path, pyc_file)
+    code = _valid_pyc_code(path, pyc_file, name)
     return loader.get_code(name) if code is None else code
 
 
