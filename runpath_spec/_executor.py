@@ -11,14 +11,20 @@ from . import _sysstate
 from ._loaders import code_for_spec
 from ._profiles import SPEC, derive, get_profile, script_state
 
-__all__ = ["derive", "exec_spec", "execute", "profile_attrs", "run_loaded"]
+__all__ = ["derive", "exec_spec", "execute", "fill_globals", "run_loaded"]
 
 ModuleType = type(sys)
 
 
-def profile_attrs(profile, spec, run_name=None, pkg_name=None):
-    """The dunders *profile* (a name or a profile) sets for *spec*."""
-    return get_profile(profile).attrs(spec, run_name, pkg_name)
+def fill_globals(run_globals, init_globals, attrs, origin, run_name):
+    """Fill *run_globals* for a run (*init_globals* first, then the
+    profile's *attrs*) and announce it: the one place the audit event
+    ``runpath_spec.run`` is raised.  Returns *run_globals*."""
+    if init_globals is not None:
+        run_globals.update(init_globals)
+    run_globals.update(attrs)
+    sys.audit("runpath_spec.run", origin, run_name)
+    return run_globals
 
 
 def execute(spec, code, *, run_name=None, init_globals=None,
@@ -39,12 +45,10 @@ def execute(spec, code, *, run_name=None, init_globals=None,
     if module is None:  # PEP 451: the module first (create_module)...
         module = (ModuleType(run_name) if profile.plain_module
                   else profile.new_module(spec, run_name))
-    attrs = profile.attrs(spec, run_name, pkg_name)  # ...then attributes
-    run_globals = module.__dict__
-    if init_globals is not None:
-        run_globals.update(init_globals)
-    run_globals.update(attrs)
-    sys.audit("runpath_spec.run", spec.origin, run_name)
+    # ...then the attributes.
+    run_globals = fill_globals(module.__dict__, init_globals,
+                               profile.attrs(spec, run_name, pkg_name),
+                               spec.origin, run_name)
     if register and keep_module:
         sys.modules[run_name] = module
         register = False

@@ -20,13 +20,13 @@ from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 from ._cpython import (code_from_timestamp_pyc, is_importlibs_own,
                        is_plain_source_file_loader)
 from ._files import prefill_cached, pyc_path, read_file
+from ._versions import COMPILE_WITH_MODULE
 
 __all__ = ["SourceScriptLoader", "BytecodeScriptLoader", "code_for_spec",
            "source_file_code", "prefill_cached", "read_file"]
 
-# 3.15: SourceLoader.get_code calls source_to_code(data, path, fullname)
-# and compiles with compile(..., module=fullname).
-_COMPILE_WITH_MODULE = sys.version_info >= (3, 15)
+# (3.15: SourceLoader.get_code calls source_to_code(data, path, fullname)
+# and compiles with compile(..., module=fullname): COMPILE_WITH_MODULE.)
 
 
 _PYC = __name__.rpartition(".")[0] + ".pyc"
@@ -48,7 +48,7 @@ def _pyc():
 
 def _module_kwarg(fullname):
     """``compile()``'s ``module=`` keyword where the version has it."""
-    return {"module": fullname} if _COMPILE_WITH_MODULE else {}
+    return {"module": fullname} if COMPILE_WITH_MODULE else {}
 
 
 class _ReadOnce:
@@ -121,7 +121,7 @@ class SourceScriptLoader(_ReadOnce, SourceFileLoader):
         """Compile *data* with :meth:`source_to_code`, named as the target."""
         # As SourceLoader.get_code calls it: 3.15 passes the module name,
         # so that warnings filters by module apply to the code's warnings.
-        if _COMPILE_WITH_MODULE:
+        if COMPILE_WITH_MODULE:
             return self.source_to_code(data, self.code_filename, fullname)
         return self.source_to_code(data, self.code_filename)
 

@@ -72,36 +72,15 @@ def _import_parent(mod_name, pkg_name):
 _RUNPY_REGISTRY = {}
 
 
-def _runpy_location():
-    """Where runpy's ``warn(...)`` call is: its file name as tracebacks show
-    it (``<frozen runpy>`` where the interpreter froze it) and the line,
-    read off the running version's source (never imported)."""
-    import os
-    from importlib.machinery import FrozenImporter
-    source = os.path.join(os.path.dirname(os.__file__), "runpy.py")
-    lineno = 1
-    try:
-        with open(source, encoding="utf-8") as f:
-            for number, line in enumerate(f, 1):
-                if "warn(RuntimeWarning(msg))" in line:
-                    lineno = number
-                    break
-    except OSError:  # no source on the machine: the first line, then
-        pass
-    frozen = getattr(FrozenImporter, "find_spec", None)
-    if sys.version_info >= (3, 11) and frozen and frozen("runpy"):
-        return "<frozen runpy>", lineno
-    return source, lineno
-
-
 def _warn_as_runpy(warning):
     """Issue *warning* as runpy issues it -- from module ``runpy``, at its
     file and line -- so that ``-W ...:runpy`` filters match it and it shows
     where runpy's does (it is runpy's warning, whoever stands in)."""
     import warnings
-    filename, lineno = _runpy_location()
-    warnings.warn_explicit(warning, type(warning), filename, lineno,
-                           module="runpy", registry=_RUNPY_REGISTRY)
+    from ._versions import RUNPY, runpy_filename
+    warnings.warn_explicit(warning, type(warning), runpy_filename(),
+                           RUNPY.warn, module="runpy",
+                           registry=_RUNPY_REGISTRY)
 
 
 def _find_spec(mod_name, error):

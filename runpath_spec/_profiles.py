@@ -19,10 +19,11 @@ from spec fields to module attributes:
     directories, zips and ``-m`` see the real spec; ``__builtins__`` is
     the module.
 
-Version rules live here too: 3.13's runpy decodes a path target to
-``str`` (gh-99437); python's ``__file__`` for a script is absolute from 3.9;
-3.14's ``__main__`` starts without ``__annotations__`` (PEP 649); 3.15's
-runpy and python no longer set ``__cached__``.
+The version rules the profiles follow (3.13's runpy decodes a path target
+to ``str``, gh-99437; python's ``__file__`` for a script is absolute from
+3.9; 3.14's ``__main__`` starts without ``__annotations__``, PEP 649;
+3.15's runpy and python no longer set ``__cached__``) live in
+``_versions`` with every other.
 """
 
 import builtins
@@ -31,21 +32,15 @@ import sys
 from importlib.machinery import (BuiltinImporter, FrozenImporter,
                                  SourceFileLoader, SourcelessFileLoader)
 
+from ._versions import (ABSOLUTE_MAIN_FILE, CACHED_IN_GLOBALS,
+                        MAIN_ANNOTATIONS, PYPY)
+from ._versions import RUNPY as _RUNPY_FACTS
+
 __all__ = ["Profile", "RUNPY", "PYTHON", "SPEC", "PROFILES", "get_profile",
            "derive", "runpy_attrs", "python_file", "ScriptState"]
 
 ModuleType = type(sys)
 _SINGLETON_IMPORTERS = (BuiltinImporter, FrozenImporter)
-_FSDECODED_PATHS = sys.version_info >= (3, 13)  # runpy fsdecodes (gh-99437)
-_ABSOLUTE_MAIN_FILE = sys.version_info >= (3, 9)  # python's __file__
-# 3.15 stopped putting __cached__ in runpy's globals and python's __main__
-# (deprecated since 3.12): those conventions follow the running version.
-_CACHED_IN_GLOBALS = sys.version_info < (3, 15)
-# PEP 649 (3.14): a fresh __main__ no longer starts with __annotations__.
-_MAIN_ANNOTATIONS = sys.version_info < (3, 14)
-# "Like python" means like the running interpreter: PyPy's start-up differs
-# from CPython's in a few places, each marked where it is followed.
-_PYPY = sys.implementation.name == "pypy"
 
 
 class ScriptState:
@@ -102,7 +97,7 @@ def runpy_attrs(mod_name, mod_spec=None, pkg_name=None, script_name=None):
         attrs = {"__name__": mod_name, "__file__": script_name,
                  "__doc__": None, "__loader__": None,
                  "__package__": pkg_name, "__spec__": None}
-        if _CACHED_IN_GLOBALS:
+        if CACHED_IN_GLOBALS:
             attrs["__cached__"] = None
         return attrs
     attrs = {"__name__": mod_spec.name if mod_name is None else mod_name,
@@ -110,7 +105,7 @@ def runpy_attrs(mod_name, mod_spec=None, pkg_name=None, script_name=None):
              "__loader__": mod_spec.loader,
              "__package__": mod_spec.parent if pkg_name is None else pkg_name,
              "__spec__": mod_spec}
-    if _CACHED_IN_GLOBALS:
+    if CACHED_IN_GLOBALS:
         attrs["__cached__"] = mod_spec.cached
     return attrs
 
@@ -119,14 +114,14 @@ def python_file(given):
     """python's ``__file__`` (and ``co_filename``) for a script: from 3.9
     ``join(cwd, path)`` (``_Py_abspath``: not normalised), as given on 3.8."""
     path = os.fsdecode(given)
-    if _ABSOLUTE_MAIN_FILE and not os.path.isabs(path):
+    if ABSOLUTE_MAIN_FILE and not os.path.isabs(path):
         path = os.path.join(os.getcwd(), path)
     return path
 
 
 def given_path(given):
     """A path as runpy shows it: decoded on 3.13+, the object as given before."""
-    if type(given) is str or not _FSDECODED_PATHS:
+    if type(given) is str or not _RUNPY_FACTS.fsdecodes:
         return given
     return os.fsdecode(given)
 
@@ -264,7 +259,7 @@ class _PythonProfile(Profile):
             # the interpreter's own __main__.
             attrs = runpy_attrs(name, spec)
             attrs["__builtins__"] = builtins
-        if _MAIN_ANNOTATIONS:
+        if MAIN_ANNOTATIONS:
             attrs["__annotations__"] = {}
         return attrs
 
@@ -280,12 +275,12 @@ class _PythonProfile(Profile):
         attrs = {"__name__": name, "__doc__": None, "__package__": None,
                  "__spec__": None, "__loader__": loader,
                  "__builtins__": builtins, "__file__": shown}
-        if _CACHED_IN_GLOBALS:
+        if CACHED_IN_GLOBALS:
             attrs["__cached__"] = None
         return attrs
 
     def script_filename(self, given):
-        if _PYPY:
+        if PYPY:
             # PyPy compiles a script under its normalised absolute path
             # (while __file__ stays as python_file gives it).
             return os.path.normpath(python_file(given))

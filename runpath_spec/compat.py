@@ -19,7 +19,9 @@ threads leave ``sys`` as it was; bytecode is validated.
 
 The private helpers stay patchable the way projects patch runpy's:
 :func:`run_path` calls ``_get_code_from_file`` and :func:`run_module`
-calls ``_get_module_details`` through this module's globals.
+calls ``_get_module_details`` through this module's globals.  The runner
+functions' frames are runpy's (file name and lines): see "The runner
+functions" below.
 """
 
 import importlib.machinery  # noqa: F401 - runpy's namespace has it
@@ -30,11 +32,16 @@ import sys
 
 from . import _sysstate
 from ._cpython import thread_local as _thread_local
+from ._executor import fill_globals as _fill_globals
 # (The path finders and entries load with the first path target: python -m,
 # the stand-in's most common use, never needs them.)
 from ._loaders import code_for_spec as _code_for_spec
 from ._modules import module_details as _module_details
+from ._profiles import given_path as _given_path
 from ._profiles import runpy_attrs as _runpy_attrs
+from ._sysstate import PathEntry as _PathEntry
+from ._versions import RUNPY as _RUNPY
+from ._versions import runpy_filename as _runpy_filename
 
 if sys.version_info < (3, 11):
     import types  # noqa: F401 - runpy imported it before 3.11
@@ -89,33 +96,16 @@ class _ModifiedArgv0(object):
         override.__exit__(*args)
 
 
-def _run_code(code, run_globals, init_globals=None,
-              mod_name=None, mod_spec=None,
-              pkg_name=None, script_name=None):
-    """Helper to run code in nominated namespace"""
-    if init_globals is not None:
-        run_globals.update(init_globals)
-    if mod_spec is not None and pkg_name is None:
-        pkg_name = mod_spec.parent
-    run_globals.update(_runpy_attrs(mod_name, mod_spec, pkg_name, script_name))
-    sys.audit("runpath_spec.run",
-              script_name if mod_spec is None else mod_spec.origin, mod_name)
-    exec(code, run_globals)
-    return run_globals
+# -- What the runner functions call: runpath_spec's own code, whose frames
+# -- show this file (see "The runner functions" below).
 
-
-def _run_module_code(code, init_globals=None,
-                     mod_name=None, mod_spec=None,
-                     pkg_name=None, script_name=None):
-    """Helper to run code in new namespace with sys modified"""
-    fname = script_name if mod_spec is None else mod_spec.origin
-    with _TempModule(mod_name) as temp_module, _ModifiedArgv0(fname):
-        mod_globals = temp_module.module.__dict__
-        _run_code(code, mod_globals, init_globals,
-                  mod_name, mod_spec, pkg_name, script_name)
-    # Copy the globals of the temporary module, as they
-    # may be cleared when the temporary module goes away
-    return mod_globals.copy()
+def _runpy_globals(run_globals, init_globals, mod_name, mod_spec, pkg_name,
+                   script_name):
+    """*run_globals*, filled as runpy's ``_run_code`` fills them."""
+    origin = script_name if mod_spec is None else mod_spec.origin
+    return _fill_globals(run_globals, init_globals,
+                         _runpy_attrs(mod_name, mod_spec, pkg_name,
+                                      script_name), origin, mod_name)
 
 
 def _get_module_details(mod_name, error=ImportError):
@@ -126,20 +116,9 @@ class _Error(Exception):
     """Error that _run_module_as_main() should report without a traceback"""
 
 
-def _run_module_as_main(mod_name, alter_argv=True):
-    """Runs the designated module in the __main__ namespace
-
-       Note that the executed module will have full access to the
-       __main__ namespace. If this is not desirable, the run_module()
-       function should be used to run the module code in a fresh namespace.
-
-       At the very least, these variables in __main__ will be overwritten:
-           __name__
-           __file__
-           __cached__
-           __loader__
-           __package__
-    """
+def _main_run(mod_name, alter_argv):
+    """``(code, main_globals, spec)`` for ``_run_module_as_main``: a
+    target that cannot run ends the process with runpy's message."""
     try:
         if alter_argv or mod_name != "__main__":  # i.e. -m switch
             mod_name, mod_spec, code = _get_module_details(mod_name, _Error)
@@ -151,58 +130,31 @@ def _run_module_as_main(mod_name, alter_argv=True):
     main_globals = sys.modules["__main__"].__dict__
     if alter_argv:
         sys.argv[0] = mod_spec.origin
-    return _run_code(code, main_globals, None,
-                     "__main__", mod_spec)
+    return code, main_globals, mod_spec
 
 
-def run_module(mod_name, init_globals=None,
-               run_name=None, alter_sys=False):
-    """Execute a module's code without importing it.
-
-       mod_name -- an absolute module name or package name.
-
-       Optional arguments:
-       init_globals -- dictionary used to pre-populate the module's
-       globals dictionary before the code is executed.
-
-       run_name -- if not None, this will be used for setting __name__;
-       otherwise, __name__ will be set to mod_name + '__main__' if the
-       named module is a package and to just mod_name otherwise.
-
-       alter_sys -- if True, sys.argv[0] is updated with the value of
-       __file__ and sys.modules[__name__] is updated with a temporary
-       module object for the module being executed. Both are
-       restored to their original values before the function returns.
-
-       Returns the resulting module globals dictionary.
-    """
-    mod_name, mod_spec, code = _get_module_details(mod_name)
-    if run_name is None:
-        run_name = mod_name
-    if alter_sys:
-        return _run_module_code(code, init_globals, run_name, mod_spec)
-    else:
-        # Leave the sys module alone
-        return _run_code(code, {}, init_globals, run_name, mod_spec)
-
-
-def _main_details_in(entry, error, finder=None):
+def _main_details_in(entry, error):
     """``("__main__", spec, code)`` of *entry*, found by its own finder only."""
     from ._entries import entry_finder, main_spec, no_main
-    if finder is None:
-        finder = entry_finder(entry)
+    finder = entry_finder(entry)
     try:
         if finder is None:
             raise no_main(entry)
         spec = main_spec(finder, entry)
-        code = _code_for_spec(spec)
-        if code is None:
-            raise no_main(entry, "its loader gives no code", spec.origin)
+        return "__main__", spec, _main_code(spec, entry)
     except ImportError as exc:
         if isinstance(exc, error):
             raise
         raise error(str(exc)) from exc
-    return "__main__", spec, code
+
+
+def _main_code(spec, entry):
+    """The code of an entry's ``__main__``, or MainNotFoundError."""
+    code = _code_for_spec(spec)
+    if code is None:
+        from ._entries import no_main
+        raise no_main(entry, "its loader gives no code", spec.origin)
+    return code
 
 
 def _get_main_module_details(error=ImportError):
@@ -213,21 +165,6 @@ def _get_main_module_details(error=ImportError):
     # elsewhere: gh-75221) and so never takes __main__ out of sys.modules.
     sys.audit("runpath_spec.find", sys.path[0], "path")
     return _main_details_in(sys.path[0], error)
-
-
-if sys.version_info >= (3, 15):
-    def _get_code_from_file(fname, module):
-        # Check for a compiled file first; *module* is the name compile()
-        # attributes warnings to.
-        return _code_for_file(fname, module)
-elif sys.version_info >= (3, 12, 6):
-    def _get_code_from_file(fname):
-        # Check for a compiled file first
-        return _code_for_file(fname)
-else:
-    def _get_code_from_file(run_name, fname):
-        # Check for a compiled file first
-        return _code_for_file(fname, run_name), fname
 
 
 def _code_for_file(fname, run_name="<run_path>"):
@@ -246,26 +183,191 @@ def _code_for_file(fname, run_name="<run_path>"):
     return found.spec.loader.get_code(found.spec.name)
 
 
-def _reader_args(path_name, run_name):
-    """The arguments this version's ``_get_code_from_file`` takes."""
-    if sys.version_info >= (3, 15):
-        return path_name, run_name
-    if sys.version_info >= (3, 12, 6):
-        return (path_name,)
-    return run_name, path_name
+# _get_code_from_file with this runpy's signature (version rules:
+# runpath_spec._versions), and _read: ``(code, script_name)`` from it,
+# called through this module's globals so that a patched one is used.
+if _RUNPY.reader == ("fname", "module"):
+    def _get_code_from_file(fname, module):
+        # Check for a compiled file first; *module* is the name compile()
+        # attributes warnings to.
+        return _code_for_file(fname, module)
+
+    def _read(path_name, run_name):
+        return _get_code_from_file(path_name, run_name), path_name
+elif _RUNPY.reader == ("fname",):
+    def _get_code_from_file(fname):
+        # Check for a compiled file first
+        return _code_for_file(fname)
+
+    def _read(path_name, run_name):
+        return _get_code_from_file(path_name), path_name
+else:
+    def _get_code_from_file(run_name, fname):
+        # Check for a compiled file first
+        return _code_for_file(fname, run_name), fname
+
+    def _read(path_name, run_name):
+        return _get_code_from_file(run_name, path_name)
 
 
-def _code_and_script(got, path_name):
-    """``_run_module_code``'s code and script name from what this version's
-    ``_get_code_from_file`` returned."""
-    _handoff.target = None
-    if sys.version_info >= (3, 12, 6):
-        return {"code": got, "script_name": path_name}
-    return {"code": got[0], "script_name": got[1]}
+class _PathRun(object):
+    """What ``run_path`` found at a path: a file, whose code
+    ``_get_code_from_file`` then reads, or a ``sys.path`` entry (a
+    directory or zip) and its ``__main__``, found once."""
+
+    __slots__ = ("path_name", "run_name", "pkg_name", "entry", "spec")
+
+    def __init__(self, path_name, run_name):
+        from ._finders import find_path
+        if run_name is None:
+            run_name = "<run_path>"
+        found = find_path(path_name, run_name)
+        self.path_name = _given_path(path_name)  # decoded where runpy does
+        self.run_name = run_name
+        self.pkg_name = run_name.rpartition(".")[0]
+        self.entry = found.entry
+        self.spec = found.spec
+        if found.entry is None:
+            # Consumed by _code_for_file; replaced by the next run if a
+            # patched reader does not call it.
+            _handoff.target = (self.path_name, found)
+
+    def main_code(self):
+        """The entry's ``__main__`` code (asked for while the entry is
+        first on ``sys.path``, as runpy asks)."""
+        return _main_code(self.spec, self.entry)
 
 
-def run_path(path_name, init_globals=None, run_name=None):
-    """Execute code located at the specified filesystem location.
+def _path_run(path_name, run_name):
+    return _PathRun(path_name, run_name)
+
+
+# -- The runner functions: runpy's, frame for frame.
+#
+# While a target runs, the frames of runpy's runner functions are on the
+# stack, and tools and tracebacks know them: python prints them in a -m
+# traceback ("<frozen runpy>" on 3.11+, runpy.py's lines before and on
+# PyPy), pyinstrument trims them.  So these functions are made to be
+# runpy's: each is compiled at the running runpy's lines (from the table
+# in _versions) under its file name.  They hold nothing but calls -- into
+# the program, and into the functions above, whose own frames (and any
+# failure in them) show this file.  Compiled with exec(), not compile():
+# the first compile() in a process builds every AST node class, a fifth of
+# a `python -m` start.
+
+# (function, [(step in _versions' table, or None for the next line, text)])
+_RUNNERS = (
+    ("_run_code", (
+        ("def", "def _run_code(code, run_globals, init_globals=None, "
+                "mod_name=None, mod_spec=None, pkg_name=None, "
+                "script_name=None):"),
+        ("exec", "    exec(code, _runpy_globals(run_globals, init_globals, "
+                 "mod_name, mod_spec, pkg_name, script_name))"),
+        (None, "    return run_globals"))),
+    ("_run_module_code", (
+        ("def", "def _run_module_code(code, init_globals=None, "
+                "mod_name=None, mod_spec=None, pkg_name=None, "
+                "script_name=None):"),
+        ("with", "    with _TempModule(mod_name) as temp_module, "
+                 "_ModifiedArgv0(script_name if mod_spec is None "
+                 "else mod_spec.origin):"),
+        (None, "        mod_globals = temp_module.module.__dict__"),
+        ("call", "        _run_code(code, mod_globals, init_globals, "
+                 "mod_name, mod_spec, pkg_name, script_name)"),
+        (None, "    return mod_globals.copy()"))),
+    ("_run_module_as_main", (
+        ("def", "def _run_module_as_main(mod_name, alter_argv=True):"),
+        ("details", "    code, main_globals, mod_spec = "
+                    "_main_run(mod_name, alter_argv)"),
+        ("call", "    return _run_code(code, main_globals, None, "
+                 "'__main__', mod_spec)"))),
+    ("run_module", (
+        ("def", "def run_module(mod_name, init_globals=None, run_name=None, "
+                "alter_sys=False):"),
+        ("details", "    mod_name, mod_spec, code = "
+                    "_get_module_details(mod_name)"),
+        (None, "    run_name = mod_name if run_name is None else run_name"),
+        ("alter", "    if alter_sys: return _run_module_code(code, "
+                  "init_globals, run_name, mod_spec)"),
+        ("plain", "    return _run_code(code, {}, init_globals, run_name, "
+                  "mod_spec)"))),
+    ("run_path", (
+        ("def", "def run_path(path_name, init_globals=None, run_name=None):"),
+        ("find", "    run = _path_run(path_name, run_name)"),
+        ("read", "    code, fname = _read(run.path_name, run.run_name) "
+                 "if run.entry is None else (None, None)"),
+        ("file", "    if run.entry is None: return _run_module_code(code, "
+                 "init_globals, run.run_name, pkg_name=run.pkg_name, "
+                 "script_name=fname)"),
+        ("entry", "    with _PathEntry(run.entry), _TempModule(run.run_name) "
+                  "as temp_module, _ModifiedArgv0(run.path_name): return "
+                  "_run_code(run.main_code(), temp_module.module.__dict__, "
+                  "init_globals, run.run_name, run.spec, "
+                  "run.pkg_name).copy()"))),
+)
+
+
+def _runner_source(lines):
+    """The runner functions' source, each statement at its line in *lines*
+    (``_versions.RunpyFacts.lines``).  A line the table puts before the
+    previous statement's (a release it does not know) goes right after it:
+    only the line shown in a traceback is then off."""
+    out = []
+    for name, statements in _RUNNERS:
+        for step, text in statements:
+            at = lines[name][step] if step is not None else 0
+            out.extend([""] * (at - 1 - len(out)))
+            out.append(text)
+    return "\n".join(out) + "\n"
+
+
+def _define_runners(namespace, lines, filename):
+    """Define the runner functions in *namespace* (this module's globals),
+    their code named *filename*."""
+    exec(_runner_source(lines), namespace)
+    for name, _ in _RUNNERS:
+        function = namespace[name]
+        function.__code__ = function.__code__.replace(co_filename=filename)
+        function.__doc__ = _DOCS.get(name)
+
+
+_DOCS = {
+    "_run_code": "Helper to run code in nominated namespace",
+    "_run_module_code": "Helper to run code in new namespace with sys "
+                        "modified",
+    "_run_module_as_main": """Runs the designated module in the __main__ namespace
+
+       Note that the executed module will have full access to the
+       __main__ namespace. If this is not desirable, the run_module()
+       function should be used to run the module code in a fresh namespace.
+
+       At the very least, these variables in __main__ will be overwritten:
+           __name__
+           __file__
+           __cached__
+           __loader__
+           __package__
+    """,
+    "run_module": """Execute a module's code without importing it.
+
+       mod_name -- an absolute module name or package name.
+
+       Optional arguments:
+       init_globals -- dictionary used to pre-populate the module's
+       globals dictionary before the code is executed.
+
+       run_name -- if not None, this will be used for setting __name__;
+       otherwise, __name__ will be set to mod_name + '__main__' if the
+       named module is a package and to just mod_name otherwise.
+
+       alter_sys -- if True, sys.argv[0] is updated with the value of
+       __file__ and sys.modules[__name__] is updated with a temporary
+       module object for the module being executed. Both are
+       restored to their original values before the function returns.
+
+       Returns the resulting module globals dictionary.
+    """,
+    "run_path": """Execute code located at the specified filesystem location.
 
        path_name -- filesystem location of a Python script, zipfile,
        or directory containing a top level __main__.py script.
@@ -278,96 +380,10 @@ def run_path(path_name, init_globals=None, run_name=None):
        otherwise, '<run_path>' will be used for __name__.
 
        Returns the resulting module globals dictionary.
-    """
-    if run_name is None:
-        run_name = "<run_path>"
-    pkg_name = run_name.rpartition(".")[0]
-    from ._finders import find_path
-    found = find_path(path_name, run_name)
-    if sys.version_info >= (3, 13):
-        path_name = os.fsdecode(path_name)
-    if found.entry is None:
-        # Not a valid sys.path entry, so run the code directly
-        # (Consumed by _code_for_file; replaced by the next run if a
-        # patched reader does not call it.  The call and the return are on
-        # adjacent lines, as in runpy: see _present_as_runpy.)
-        _handoff.target = (path_name, found)
-        got = _get_code_from_file(*_reader_args(path_name, run_name))
-        return _run_module_code(pkg_name=pkg_name, init_globals=init_globals,
-                                mod_name=run_name,
-                                **_code_and_script(got, path_name))
-    # Finder is defined for path, so add it to the start of sys.path
-    with _sysstate.PathEntry(found.entry):
-        mod_name, mod_spec, code = _main_details_in(found.entry, ImportError)
-        with _TempModule(run_name) as temp_module, \
-                _ModifiedArgv0(path_name):
-            mod_globals = temp_module.module.__dict__
-            return _run_code(code, mod_globals, init_globals,
-                             run_name, mod_spec, pkg_name).copy()
-
-
-# The line of each runner function that is on the stack while the target
-# runs; runpy's function has the very same line.
-_RUNNER_LINES = {
-    "_run_code": "exec(code, run_globals)",
-    "_run_module_code": "_run_code(code, mod_globals, init_globals,",
-    "_run_module_as_main": "return _run_code(code, main_globals, None,",
-    "run_module": "return _run_module_code(code, init_globals, run_name, "
-                  "mod_spec)",
-    "run_path": "return _run_module_code(code, init_globals, run_name,",
+    """,
 }
-# The same lines here, where they are spelt otherwise.
-_OUR_LINES = dict(_RUNNER_LINES,
-                  run_path="return _run_module_code(pkg_name=pkg_name,")
 
-
-def _lines_of(filename, names):
-    """``{name: line}`` of each top-level function's anchor line in
-    *filename* (the first line holding the anchor before the next
-    top-level ``def``).  Searched in the whole text at once: this runs on
-    the stand-in's first use, in every ``python -m`` it serves."""
-    found = {}
-    try:
-        with open(filename, "rb") as f:  # (the names and anchors are ASCII)
-            text = b"\n" + f.read()  # so that every def follows a newline
-    except OSError:
-        return found
-    for name, anchor in names.items():
-        start = text.find(b"\ndef " + name.encode() + b"(")
-        if start < 0:
-            continue
-        at = text.find(anchor.encode(), start)
-        end = text.find(b"\ndef ", start + 1)
-        if at >= 0 and (end < 0 or at < end):
-            found[name] = text.count(b"\n", 0, at)  # (b"\n" added: 1-based)
-    return found
-
-
-def _present_as_runpy():
-    """Make the runner functions' frames runpy's, as tools see them.
-
-    Called when this module stands in for runpy (the lazy stand-in does,
-    on first use).  Tools recognise runpy's frames by file name --
-    pyinstrument trims ``.*runpy.py`` and ``<frozen runpy>`` -- and python
-    shows them in a ``-m`` traceback as ``<frozen runpy>`` lines (3.11+;
-    before, and on PyPy, as runpy.py's own lines).  So the runner
-    functions' code is renamed to that file, and each shifted so that the
-    line on the stack while the target runs is runpy's line for it: a
-    traceback through them is python's, line for line.
-    """
-    from importlib.machinery import FrozenImporter
-    source = os.path.join(os.path.dirname(os.__file__), "runpy.py")
-    frozen = sys.version_info >= (3, 11) and getattr(
-        FrozenImporter, "find_spec", lambda name: None)("runpy")
-    filename = "<frozen runpy>" if frozen else source
-    theirs = _lines_of(source, _RUNNER_LINES)
-    ours = _lines_of(__file__, _OUR_LINES)
-    for name in _RUNNER_LINES:
-        code = globals()[name].__code__
-        shift = theirs.get(name, 0) - ours.get(name, 0) \
-            if name in theirs and name in ours else 0
-        globals()[name].__code__ = code.replace(
-            co_filename=filename, co_firstlineno=code.co_firstlineno + shift)
+_define_runners(globals(), _RUNPY.lines, _runpy_filename())
 
 
 if __name__ == "__main__":

@@ -176,7 +176,7 @@ def test_run_module_of_runpy_under_the_stand_in():
 
 
 def test_stand_in_frames_are_runpys_in_a_dash_m_traceback(tmp_path):
-    """Issue #14 item 4: presented as runpy (as the lazy stand-in does), the
+    """Issue #14 item 4: standing in for runpy, the
     runner frames of a ``python -m`` traceback are python's own, line for
     line (``<frozen runpy>`` on 3.11+, runpy.py's lines before)."""
     (tmp_path / "boom_rps.py").write_text("def f():\n    1 / 0\nf()\n")
@@ -186,7 +186,6 @@ def test_stand_in_frames_are_runpys_in_a_dash_m_traceback(tmp_path):
                             cwd=str(tmp_path), stderr=subprocess.PIPE,
                             universal_newlines=True, timeout=60)
     code = ("import sys, runpath_spec.compat as c\n"
-            "c._present_as_runpy()\n"
             "sys.modules['runpy'] = c\n"
             "sys.argv = ['-m']\n"
             "c._run_module_as_main('boom_rps')\n")
@@ -200,30 +199,3 @@ def test_stand_in_frames_are_runpys_in_a_dash_m_traceback(tmp_path):
     start = next(i for i, line in enumerate(mine)
                  if line.endswith(", in _run_module_as_main"))
     assert mine[start:] == theirs[1:], "\n".join(mine + ["---"] + theirs)
-
-
-@pytest.mark.parametrize("which", ["runpy", "compat"])
-def test_runner_anchor_lines_are_inside_their_functions(which):
-    """The lines the stand-in's runner frames are shifted to: each is the
-    first line of its function holding the anchor text (checked with the
-    function spans ast gives), in the running version's runpy.py and in
-    compat.py."""
-    import ast
-    import runpy
-    from runpath_spec import compat
-    filename = runpy.__file__ if which == "runpy" else compat.__file__
-    if not filename or not filename.endswith(".py"):
-        pytest.skip("runpy has no source file here: %r" % (filename,))
-    names = compat._RUNNER_LINES if which == "runpy" else compat._OUR_LINES
-    with open(filename, encoding="utf-8") as f:
-        source = f.read()
-    lines = source.splitlines()
-    spans = {node.name: (node.lineno, node.end_lineno)
-             for node in ast.parse(source).body
-             if isinstance(node, ast.FunctionDef)}
-    expected = {}
-    for name, anchor in names.items():
-        first, last = spans[name]
-        expected[name] = next(number for number in range(first, last + 1)
-                              if anchor in lines[number - 1])
-    assert compat._lines_of(filename, names) == expected
