@@ -2,7 +2,7 @@
 
 from . import _sysstate
 from ._executor import execute
-from ._finders import FOREIGN_KINDS, find_path
+from ._finders import find_path
 from ._loaders import code_for_spec
 from ._modules import module_details
 from ._profiles import get_profile
@@ -49,9 +49,9 @@ def run_path(path_name, init_globals=None, run_name=None, *,
                        loaders=loaders, cache=cache)
     argv0 = chosen.shown_argv0(path_name)
     spec = target.spec
-    if target.entry is None:
+    if not target.kind.is_entry:
         # A foreign loader is asked for code once the module is in place.
-        code = None if target.kind in FOREIGN_KINDS else code_for_spec(spec)
+        code = None if target.kind.code_late else code_for_spec(spec)
         return execute(spec, code, run_name=run_name,
                        init_globals=init_globals, profile=chosen,
                        module=module, keep_module=keep_module, argv0=argv0)

@@ -26,11 +26,13 @@ from importlib.machinery import ModuleSpec
 from ._cpython import MAGIC_NUMBER
 from ._entries import (ENTRIES, entry_finder, main_spec,
                        only_default_hooks, zip_hooks)
+from ._kinds import (BYTECODE, CUSTOM, DIRECTORY, HOOK, HOOKED_DIRECTORY,
+                     HOOKED_ZIP, SOURCE, ZIP)
 from ._loaders import BytecodeScriptLoader, SourceScriptLoader
 from ._plugins import loader_for, may_have_loader
 from ._profiles import SPEC, ScriptState
 
-__all__ = ["PathTarget", "find_path", "spec_from_path", "FOREIGN_KINDS"]
+__all__ = ["PathTarget", "find_path", "spec_from_path"]
 
 # zipimporter gives up unless the end-of-central-directory record is in the
 # last 22 bytes plus the longest possible archive comment.
@@ -38,20 +40,18 @@ _EOCD = b"PK\x05\x06"
 _LOCAL_HEADER = b"PK\x03\x04"  # how a zip file (not a zipapp) starts
 _EOCD_WINDOW = 22 + 0xFFFF
 _BYTECODE_SUFFIXES = frozenset([".pyc", ".pyo"])
-#: Kinds whose loader is not runpath_spec's own: its code is asked for only
-#: once the fresh module is in place (``_executor.run_loaded``).
-FOREIGN_KINDS = frozenset(["custom", "hook"])
 
 
 class PathTarget:
     """What a path turned out to be: *kind*, its *spec*, and the *entry*.
 
-    *kind* is ``"source"`` or ``"bytecode"`` (a plain file, runpath_spec's
-    own loaders), ``"directory"`` or ``"zip"`` (a ``sys.path`` entry's
-    ``__main__``), ``"custom"`` (a loader registered for the suffix) or
-    ``"hook"`` (a spec the import system gave, ``import_hooks=True``);
-    *entry* is the decoded ``sys.path`` entry of a directory or zip, else
-    ``None``.
+    *kind* is a :class:`~._kinds.Kind`: ``SOURCE`` or ``BYTECODE`` (a plain
+    file, runpath_spec's own loaders), ``DIRECTORY`` or ``ZIP`` (a
+    ``sys.path`` entry's ``__main__``; ``HOOKED_DIRECTORY``/``HOOKED_ZIP``
+    where an import hook claimed it), ``CUSTOM`` (a loader registered for
+    the suffix) or ``HOOK`` (a spec the import system gave,
+    ``import_hooks=True``); *entry* is the decoded ``sys.path`` entry of a
+    directory or zip, else ``None``.
     """
 
     __slots__ = ("kind", "spec", "entry")
@@ -84,15 +84,15 @@ def _is_decodable_source(data):
 
 
 def _classify_file(data, fspath):
-    """``"source"`` or ``"bytecode"``; raises PycError for bytecode we refuse."""
+    """SOURCE or BYTECODE; raises PycError for bytecode we refuse."""
     if data.startswith(MAGIC_NUMBER):
-        return "bytecode"
+        return BYTECODE
     # (startswith and one-character slices allocate nothing: this runs on
     # every run of a script.)
     named_bytecode = (fspath[-1:] in "cCoO"
                       and fspath[-4:].lower() in _BYTECODE_SUFFIXES)
     if not named_bytecode and not data.startswith(b"\r\n", 2):
-        return "source"  # the common case: no release's magic number
+        return SOURCE  # the common case: no release's magic number
     if named_bytecode and MAGIC_NUMBER.startswith(data):
         # An empty or cut-off pyc (python itself refuses it, and runpy would
         # run an empty file as empty source).
@@ -107,7 +107,7 @@ def _classify_file(data, fspath):
         classify_pyc(data, name=None, path=fspath)
         raise PycError(  # pragma: no cover - classify_pyc always raises here
             "{!r} is not valid bytecode".format(fspath), path=fspath)
-    return "source"
+    return SOURCE
 
 
 def _read_all(fspath):
@@ -172,9 +172,9 @@ def _custom_target(fspath, path_name, name, loaders):
         return None
     origin = os.path.abspath(fspath)
     spec = ModuleSpec(name, custom(name, origin), origin=origin,
-                      loader_state=ScriptState("custom", path_name))
+                      loader_state=ScriptState(CUSTOM, path_name))
     spec.has_location = True
-    return PathTarget("custom", spec)
+    return PathTarget(CUSTOM, spec)
 
 
 def _hooked_target(target, path_name, name, custom):
@@ -185,16 +185,17 @@ def _hooked_target(target, path_name, name, custom):
     if target.entry is not None:
         hooked = main_spec_from_import_system(target.entry)
         return target if hooked is None else PathTarget(
-            target.kind, hooked, target.entry)
+            HOOKED_DIRECTORY if target.kind is DIRECTORY else HOOKED_ZIP,
+            hooked, target.entry)
     fallback = None if custom is None else type(custom.spec.loader)
     hooked = spec_from_import_system(target.spec.origin, name, fallback,
-                                     source=target.kind == "source")
+                                     source=target.kind is SOURCE)
     if hooked is None:
         return custom or target
     # The hook's spec keeps its own loader_state: what was asked for is
     # recorded beside it, for the profiles (_profiles.script_state).
-    hooked._runpath_script = ScriptState("hook", path_name)
-    return PathTarget("hook", hooked)
+    hooked._runpath_script = ScriptState(HOOK, path_name)
+    return PathTarget(HOOK, hooked)
 
 
 def _entry_target(fspath):
@@ -203,7 +204,7 @@ def _entry_target(fspath):
     finder = entry_finder(fspath)
     if finder is None:
         return None
-    kind = "directory" if os.path.isdir(fspath) else "zip"
+    kind = DIRECTORY if os.path.isdir(fspath) else ZIP
     return PathTarget(kind, main_spec(finder, fspath), fspath)
 
 
@@ -212,7 +213,7 @@ def _inside_zip_target(fspath):
     finder = entry_finder(fspath, zip_hooks())
     if finder is None:
         return None
-    return PathTarget("zip", main_spec(finder, fspath), fspath)
+    return PathTarget(ZIP, main_spec(finder, fspath), fspath)
 
 
 def _directory_target(fspath, st, default_hooks):
@@ -225,7 +226,7 @@ def _directory_target(fspath, st, default_hooks):
         raise IsADirectoryError(
             21, "is a directory, and no sys.path hook accepts it "
             "(expected a file or a directory with a finder)", fspath)
-    return PathTarget("directory", spec, fspath)
+    return PathTarget(DIRECTORY, spec, fspath)
 
 
 def _zip_spec(fspath, st, default_hooks):
@@ -250,12 +251,12 @@ def _read_target(fspath, st, default_hooks):
     if default_hooks and ENTRIES.zip_files:
         spec = ENTRIES.known_zip_spec(fspath, st)
         if spec is not None:
-            return None, PathTarget("zip", spec, fspath)
+            return None, PathTarget(ZIP, spec, fspath)
     data, maybe_zip = _read_candidate(fspath, st.st_size)
     if maybe_zip:
         spec = _zip_spec(fspath, st, default_hooks)
         if spec is not None:
-            return None, PathTarget("zip", spec, fspath)
+            return None, PathTarget(ZIP, spec, fspath)
         if data is None:  # a large file that merely looked like a zip
             data = _read_all(fspath)
     return data, None
@@ -273,7 +274,7 @@ def _file_target(data, st, fspath, path_name, name, code_filename,
     kind = _classify_file(data, fspath)
     origin = _absolute(fspath)
     display = fspath if code_filename is None else code_filename
-    if kind == "bytecode":
+    if kind is BYTECODE:
         loader = BytecodeScriptLoader(name, origin, data, display,
                                       check_source=check_source)
     else:
@@ -282,7 +283,7 @@ def _file_target(data, st, fspath, path_name, name, code_filename,
     spec = ModuleSpec(name, loader, origin=origin,
                       loader_state=ScriptState(kind, path_name))
     spec.has_location = True
-    if kind == "bytecode":
+    if kind is BYTECODE:
         spec.cached = origin  # a compiled file is its own cache
     elif cache:
         spec.cached = loader.cache_path()

@@ -24,18 +24,14 @@ import sys
 
 from . import _sysstate
 from ._executor import execute
-from ._finders import FOREIGN_KINDS, find_path
+from ._finders import find_path
+from ._kinds import MODULE, startup_added_path0
 from ._loaders import code_for_spec
 from ._profiles import get_profile
 
-__all__ = ["run_main", "MainTarget", "python_path0"]
+__all__ = ["run_main", "MainTarget"]
 
 ModuleType = type(sys)
-
-
-def _startup_added_path0():
-    """Did this interpreter's own start-up put an entry at sys.path[0]?"""
-    return not (sys.flags.isolated or getattr(sys.flags, "safe_path", False))
 
 
 def _startup_entry():
@@ -62,7 +58,7 @@ def _replaces_startup_entry():
     keeps them (the target's is then inserted before them), as coverage.py
     does it.
     """
-    if not (_startup_added_path0() and sys.path):
+    if not (startup_added_path0() and sys.path):
         return False
     first, expected = sys.path[0], _startup_entry()
     if first == expected:
@@ -71,39 +67,6 @@ def _replaces_startup_entry():
     return {first or cwd, expected or cwd} == {cwd} or (
         bool(first) and bool(expected)
         and os.path.realpath(first) == os.path.realpath(expected))
-
-
-def python_path0(kind, path=None):
-    """The ``sys.path[0]`` python's start-up gives a target of *kind*.
-
-    *kind* is ``"source"``/``"bytecode"`` (a file at *path*),
-    ``"directory"``/``"zip"`` (the entry *path*) or ``"module"``.
-    ``None`` means python adds nothing (``-I``, ``-P``).
-    """
-    if kind in ("directory", "zip"):
-        return path
-    if not _startup_added_path0():
-        return None
-    if kind == "module":
-        return os.getcwd()
-    if _PYPY:
-        return _pypy_resolvedirof(path)
-    return os.path.dirname(os.path.realpath(path))
-
-
-_PYPY = sys.implementation.name == "pypy"
-
-
-def _pypy_resolvedirof(path):
-    """PyPy's ``sys.path[0]`` for a script (``app_main.resolvedirof``): the
-    file's own symlinks followed, each relative to its directory, but not
-    a symlinked directory (CPython's ``realpath`` resolves both)."""
-    path, seen = os.path.abspath(path), set()
-    while os.path.islink(path) and path not in seen:
-        seen.add(path)
-        path = os.path.abspath(os.path.join(os.path.dirname(path),
-                                            os.readlink(path)))
-    return os.path.dirname(path)
 
 
 class _MainModule:
@@ -234,7 +197,7 @@ class MainTarget:
                           **self._find)
         self.kind, self.spec = found.kind, found.spec
         self.argv0 = given
-        self.path0 = python_path0(found.kind, found.entry or path)
+        self.path0 = found.kind.path0(found.entry or path)
 
     def _setup(self, target, argv, module, profile, find):
         self._target, self._find = target, find
@@ -245,8 +208,8 @@ class MainTarget:
             os.fsdecode(a) if isinstance(a, bytes) else a for a in argv]
         self.replace = _replaces_startup_entry()
         if module:
-            self.kind = "module"
-            self.path0 = python_path0("module")
+            self.kind = MODULE
+            self.path0 = MODULE.path0()
 
     @classmethod
     def found_without_running(cls, target, argv=None, *, module=False,
@@ -274,7 +237,7 @@ class MainTarget:
         registered loader's, an import hook's): it is asked for code only
         in :meth:`run`, once the fresh ``__main__`` is in place (hy edits
         ``sys.modules[name]``), or never where it only executes."""
-        if self._code is None and self.kind not in FOREIGN_KINDS:
+        if self._code is None and not self.kind.code_late:
             self._code = code_for_spec(self.spec)
         return self._code
 
@@ -312,14 +275,14 @@ class MainTarget:
         anew, the file read again by its absolute path.  A pipe cannot be
         read twice: :class:`~runpath_spec.errors.RunpathError`."""
         target = self._target
-        if self.kind != "module":
+        if self.kind is not MODULE:
             if _is_pipe(self.spec.origin):
                 from .errors import RunpathError
                 raise RunpathError(
                     "cannot run {!r} again: expected a file that can be read "
                     "again, found a pipe".format(self.argv0), path=self.argv0)
             target = os.path.abspath(os.fsdecode(target))
-        return type(self)(target, self.args, module=self.kind == "module",
+        return type(self)(target, self.args, module=self.kind is MODULE,
                           profile=self.profile, **self._find)
 
     def own_traceback(self, tb):

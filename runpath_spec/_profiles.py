@@ -29,8 +29,7 @@ to ``str``, gh-99437; python's ``__file__`` for a script is absolute from
 import builtins
 import os
 import sys
-from importlib.machinery import (BuiltinImporter, FrozenImporter,
-                                 SourceFileLoader, SourcelessFileLoader)
+from importlib.machinery import BuiltinImporter, FrozenImporter
 
 from ._versions import (ABSOLUTE_MAIN_FILE, CACHED_IN_GLOBALS,
                         MAIN_ANNOTATIONS, PYPY)
@@ -46,9 +45,9 @@ _SINGLETON_IMPORTERS = (BuiltinImporter, FrozenImporter)
 class ScriptState:
     """``spec.loader_state`` of a plain-file target: what was asked for.
 
-    *kind* is ``"source"`` or ``"bytecode"`` (runpath_spec's own loaders),
-    ``"custom"`` (a registered loader) or ``"hook"`` (a spec the import
-    system gave, with ``import_hooks=True``); *given* is the path object
+    *kind* is a :class:`~._kinds.Kind`: ``SOURCE`` or ``BYTECODE``
+    (runpath_spec's own loaders), ``CUSTOM`` (a registered loader) or
+    ``HOOK`` (a spec the import system gave, with ``import_hooks=True``); *given* is the path object
     as the caller passed it (runpy shows it unchanged as ``__file__`` and
     ``sys.argv[0]`` before Python 3.13).
     """
@@ -266,14 +265,9 @@ class _PythonProfile(Profile):
     @staticmethod
     def _script_attrs(spec, name, state):
         shown = python_file(state.given)
-        if state.kind == "bytecode":
-            loader = SourcelessFileLoader(name, shown)
-        elif state.kind == "source":
-            loader = SourceFileLoader(name, shown)
-        else:  # a hook's or a registered loader: python has none
-            loader = spec.loader
         attrs = {"__name__": name, "__doc__": None, "__package__": None,
-                 "__spec__": None, "__loader__": loader,
+                 "__spec__": None,
+                 "__loader__": state.kind.python_loader(name, shown, spec),
                  "__builtins__": builtins, "__file__": shown}
         if CACHED_IN_GLOBALS:
             attrs["__cached__"] = None

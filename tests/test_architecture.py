@@ -122,10 +122,62 @@ def test_the_cli_lists_the_profiles_from_the_profile_objects():
     assert "--profile {%s}" % ",".join(PROFILES) in usage
 
 
-def test_path_target_names_every_kind():
+def test_kinds_are_classes():
+    """One small class per kind of target (#23): what differs by kind is a
+    method or attribute of it, and every kind is named in PathTarget's
+    documentation."""
+    from runpath_spec import _kinds
     from runpath_spec._finders import PathTarget
-    for kind in ("source", "bytecode", "directory", "zip", "custom", "hook"):
-        assert '``"{}"``'.format(kind) in PathTarget.__doc__
+    kinds = list(_kinds.KINDS.values()) + [_kinds.HOOKED_DIRECTORY,
+                                           _kinds.HOOKED_ZIP]
+    assert all(isinstance(kind, _kinds.Kind) for kind in kinds)
+    assert len({type(kind) for kind in kinds}) >= 6
+    for kind in kinds:
+        if kind is _kinds.MODULE:
+            continue  # (not a path's)
+        assert "``{}``".format(
+            [name for name, value in vars(_kinds).items()
+             if value is kind][0]) in PathTarget.__doc__
+    assert [kind for kind in kinds if kind.code_late] == [_kinds.CUSTOM,
+                                                          _kinds.HOOK]
+    assert {kind for kind in kinds if kind.is_entry} == {
+        _kinds.DIRECTORY, _kinds.ZIP}
+
+
+def _compares_a_kind_with_a_string(node):
+    """``x.kind == "zip"``, ``x.kind in ("zip", ...)`` and the like."""
+    if not isinstance(node, ast.Compare):
+        return False
+    sides = [node.left] + list(node.comparators)
+
+    def is_kind(side):
+        # (A pyc header's kind is a documented Literal of pyc's, not a
+        # kind of target.)
+        if isinstance(side, ast.Attribute) and side.attr == "kind":
+            return not (isinstance(side.value, ast.Name)
+                        and side.value.id == "header")
+        return isinstance(side, ast.Name) and side.id == "kind"
+
+    def is_text(side):
+        if isinstance(side, (ast.Tuple, ast.List, ast.Set)):
+            return any(is_text(element) for element in side.elts)
+        return isinstance(side, ast.Constant) and isinstance(side.value, str)
+    return any(is_kind(side) for side in sides) and any(
+        is_text(side) for side in sides)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_kinds_are_never_compared_by_name(module):
+    found = [node.lineno for node in ast.walk(_tree(module))
+             if _compares_a_kind_with_a_string(node)]
+    assert not found, (module, found)
+
+
+def test_the_kind_check_can_fail():
+    tree = ast.parse('if target.kind in ("custom", "hook"): pass\n'
+                     'ok = kind is SOURCE\n')
+    assert [_compares_a_kind_with_a_string(node)
+            for node in ast.walk(tree)].count(True) == 1
 
 
 def test_prefill_cached_agrees_with_importlib_for_every_suffix(tmp_path):

@@ -1,0 +1,128 @@
+"""Kinds of target: one small class each, as pdb has ``_ScriptTarget``,
+``_ModuleTarget`` and ``_ZipTarget``.
+
+A kind owns what differs between kinds: when its code is asked for, the
+``sys.path[0]`` python's start-up gives it, and the ``__loader__`` python
+shows a script of that kind.  Each kind is also its name -- a ``str``
+(``"source"``, ``"zip"``...), which is how :attr:`MainTarget.kind
+<runpath_spec.MainTarget.kind>` and ``--explain`` show it -- but the code
+asks the kind, never compares the name.
+"""
+
+import os
+import sys
+from importlib.machinery import SourceFileLoader, SourcelessFileLoader
+
+from ._versions import PYPY
+
+__all__ = ["Kind", "SOURCE", "BYTECODE", "DIRECTORY", "ZIP", "MODULE",
+           "CUSTOM", "HOOK", "HOOKED_DIRECTORY", "HOOKED_ZIP", "KINDS",
+           "startup_added_path0"]
+
+
+def startup_added_path0():
+    """Does python's start-up put the target's entry at ``sys.path[0]``
+    for a script or ``-m`` (not under ``-I``/``-P``)?"""
+    return not (sys.flags.isolated or getattr(sys.flags, "safe_path", False))
+
+
+class Kind(str):
+    """A kind of target; the base class is a plain file's."""
+
+    __slots__ = ()
+    #: Is the code asked for only once the fresh module is in place?  A
+    #: loader that is neither runpath_spec's nor the one runpy would use
+    #: may need the module first (hy's edits ``sys.modules[name]``), or
+    #: have no code at all (``exec_module`` only).
+    code_late = False
+    #: Is the target a ``sys.path`` entry (a directory or zip) whose
+    #: ``__main__`` runs, the entry first on ``sys.path`` meanwhile?
+    is_entry = False
+
+    def path0(self, path):
+        """The ``sys.path[0]`` python's start-up gives this kind of target
+        at *path*; ``None`` where it adds nothing (``-I``, ``-P``).  A
+        script: its directory, symlinks resolved."""
+        if not startup_added_path0():
+            return None
+        if PYPY:
+            return _pypy_resolvedirof(path)
+        return os.path.dirname(os.path.realpath(path))
+
+    def python_loader(self, name, shown, spec):
+        """The ``__loader__`` ``python`` gives a script of this kind (it
+        makes its own: a hook's or a plug-in's loader is the spec's)."""
+        return spec.loader
+
+
+class _Source(Kind):
+    __slots__ = ()
+
+    def python_loader(self, name, shown, spec):
+        return SourceFileLoader(name, shown)
+
+
+class _Bytecode(Kind):
+    __slots__ = ()
+
+    def python_loader(self, name, shown, spec):
+        return SourcelessFileLoader(name, shown)
+
+
+class _Entry(Kind):
+    __slots__ = ()
+    is_entry = True
+
+    def path0(self, path):
+        # The entry itself, even under -I/-P.
+        return path
+
+
+class _Module(Kind):
+    __slots__ = ()
+
+    def path0(self, path=None):
+        return os.getcwd() if startup_added_path0() else None
+
+
+class _Foreign(Kind):
+    """A file whose loader is not runpath_spec's: a plug-in's for its
+    suffix, or the one an import hook gave (``import_hooks=True``)."""
+
+    __slots__ = ()
+    code_late = True
+
+
+class _HookedEntry(_Entry):
+    """A directory or zip whose ``__main__`` an import hook's finder
+    claimed.  Its code is asked for first all the same: python runs an
+    entry's ``__main__`` through runpy, which asks the loader for code
+    before the module exists, hooked or not."""
+
+    __slots__ = ()
+
+
+def _pypy_resolvedirof(path):
+    """PyPy's ``sys.path[0]`` for a script (``app_main.resolvedirof``): the
+    file's own symlinks followed, each relative to its directory, but not
+    a symlinked directory (CPython's ``realpath`` resolves both)."""
+    path, seen = os.path.abspath(path), set()
+    while os.path.islink(path) and path not in seen:
+        seen.add(path)
+        path = os.path.abspath(os.path.join(os.path.dirname(path),
+                                            os.readlink(path)))
+    return os.path.dirname(path)
+
+
+SOURCE = _Source("source")
+BYTECODE = _Bytecode("bytecode")
+DIRECTORY = _Entry("directory")
+ZIP = _Entry("zip")
+MODULE = _Module("module")
+CUSTOM = _Foreign("custom")
+HOOK = _Foreign("hook")
+HOOKED_DIRECTORY = _HookedEntry("directory")
+HOOKED_ZIP = _HookedEntry("zip")
+#: Every kind by name (the hooked entries are named as the plain ones).
+KINDS = {kind: kind for kind in (SOURCE, BYTECODE, DIRECTORY, ZIP, MODULE,
+                                 CUSTOM, HOOK)}
