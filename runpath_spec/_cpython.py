@@ -30,7 +30,7 @@ from importlib._bootstrap_external import (MAGIC_NUMBER, cache_from_source,
 
 __all__ = ["MAGIC_NUMBER", "cache_from_source", "spec_from_file_location",
            "fix_co_filename",
-           "is_importlibs_own", "is_plain_source_file_loader",
+           "is_importlibs_own", "SOURCE_FILE_LOADER_STEPS",
            "refresh_zip_directory", "thread_local",
            "check_hash_based_pycs", "cached_is_unset",
            "code_from_timestamp_pyc"]
@@ -59,7 +59,10 @@ def code_from_timestamp_pyc(data, source_mtime, source_size, name, path):
             data, int(source_mtime), source_size, name, {})  # (as get_code)
         return _bootstrap_external._compile_bytecode(
             memoryview(data)[16:], name, None, path)  # (importlib's slice)
-    except Exception:  # ImportError, EOFError, marshal's ValueError...
+    except (ImportError, EOFError, ValueError, TypeError):
+        # What these steps raise for a damaged or stale pyc (marshal's
+        # ValueError and TypeError included), and nothing else: if a
+        # CPython release renames or changes them, a test fails instead.
         return None
 
 
@@ -78,6 +81,14 @@ def cached_is_unset(spec):
 # CPython, plain on PyPy.
 _IMPORTLIB_MODULES = frozenset(["_frozen_importlib_external",
                                 "importlib._bootstrap_external"])
+#: The methods ``SourceLoader.get_code`` goes through for a plain
+#: ``SourceFileLoader``: what a shortcut past ``get_code`` must not skip
+#: if any of them is not importlib's own.
+SOURCE_FILE_LOADER_STEPS = ("get_code", "get_data", "path_stats",
+                            "source_to_code", "get_filename")
+# (class, names) -> the class's methods of those names, each checked once
+# to be importlib's own; a method patched later is no longer that object.
+_OWN = {}
 
 
 def _genuine(cls, name):
@@ -91,45 +102,25 @@ def is_importlibs_own(loader, cls, names):
     """Is *loader* exactly a *cls* whose methods *names* are all importlib's
     own -- not overridden by a subclass, not patched on the class (as
     ``import hy`` patches ``SourceFileLoader.source_to_code``), not set on
-    the instance?  Only then may a shortcut skip calling them."""
+    the instance?  Only then may a shortcut skip calling them.  (The one
+    such predicate: every shortcut past a loader method asks it.)"""
     if type(loader) is not cls:
         return False
     own = getattr(loader, "__dict__", None)
-    for name in names:
-        if own and name in own:
+    if own:
+        for name in names:
+            if name in own:
+                return False
+    methods = _OWN.get((cls, names))
+    if methods is None:
+        methods = tuple(_genuine(cls, name) for name in names)
+        if None in methods:
             return False
-        if _genuine(cls, name) is None:
+        _OWN[(cls, names)] = methods  # (only ever importlib's own)
+    for name, method in zip(names, methods):
+        if getattr(cls, name) is not method:
             return False
     return True
-
-
-def _source_file_loader_methods():
-    from importlib.machinery import SourceFileLoader
-    return SourceFileLoader, tuple(
-        _genuine(SourceFileLoader, name) for name in
-        ("get_code", "get_data", "path_stats", "source_to_code",
-         "get_filename"))
-
-
-# importlib's own methods as they were when this module was imported, each
-# None if it was not importlib's own even then.
-_SFL, (_GET_CODE, _GET_DATA, _PATH_STATS, _SOURCE_TO_CODE,
-       _GET_FILENAME) = _source_file_loader_methods()
-
-
-def is_plain_source_file_loader(loader):
-    """:func:`is_importlibs_own` for a ``SourceFileLoader`` and every
-    method a shortcut past ``get_code`` skips (get_code, get_data,
-    path_stats, source_to_code, get_filename), written out: this runs on
-    every directory, zip-less entry and module run.  An instance with more
-    than its ``name`` and ``path`` (a method set on it, say) is not plain."""
-    cls = _SFL
-    return (type(loader) is cls and len(loader.__dict__) == 2
-            and cls.get_code is _GET_CODE is not None
-            and cls.source_to_code is _SOURCE_TO_CODE is not None
-            and cls.get_data is _GET_DATA is not None
-            and cls.path_stats is _PATH_STATS is not None
-            and cls.get_filename is _GET_FILENAME is not None)
 
 
 def refresh_zip_directory(finder):

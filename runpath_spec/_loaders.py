@@ -17,8 +17,8 @@ import sys
 import zipimport  # loaded by every start-up: free
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 
-from ._cpython import (code_from_timestamp_pyc, is_importlibs_own,
-                       is_plain_source_file_loader)
+from ._cpython import (SOURCE_FILE_LOADER_STEPS, code_from_timestamp_pyc,
+                       is_importlibs_own)
 from ._files import prefill_cached, pyc_path, read_file
 from ._versions import COMPILE_WITH_MODULE
 
@@ -227,7 +227,8 @@ def source_file_code(loader, name):
     """
     path = loader.path
     if (name != loader.name or sys.flags.verbose or type(path) is not str
-            or not is_plain_source_file_loader(loader)):
+            or not is_importlibs_own(loader, SourceFileLoader,
+                                     SOURCE_FILE_LOADER_STEPS)):
         return loader.get_code(name)
     try:
         pyc_file = pyc_path(path)
@@ -241,6 +242,11 @@ def source_file_code(loader, name):
                        **_module_kwarg(name))
     code = _valid_pyc_code(path, pyc_file, name)
     return loader.get_code(name) if code is None else code
+
+
+# What SourcelessFileLoader.get_code goes through, skipped by reading the
+# pyc here.
+_SOURCELESS_STEPS = ("get_code", "get_data")
 
 
 def code_for_spec(spec, name=None):
@@ -263,7 +269,7 @@ def code_for_spec(spec, name=None):
         return source_file_code(loader, name)
     origin = spec.origin
     if (origin and is_importlibs_own(loader, SourcelessFileLoader,
-                                     ("get_code", "get_data"))):
+                                     _SOURCELESS_STEPS)):
         loader.get_filename(name)  # the loader's own name check
         return _pyc().code_from_pyc(read_file(origin), name=name, path=origin)
     if (type(loader) is zipimport.zipimporter and origin

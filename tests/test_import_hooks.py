@@ -80,6 +80,12 @@ def meta(monkeypatch):
     monkeypatch.setattr(_plugins, "_loaded", {})
 
     def install(finder):
+        # runpath_spec's own lazily imported modules first: the finder
+        # under test would see them too (and SEEN them) when the test runs
+        # alone.
+        import importlib
+        for name in ("_api", "_main", "_executor", "_modules", "_hooks"):
+            importlib.import_module("runpath_spec." + name)
         monkeypatch.setattr(sys, "meta_path", [finder] + sys.meta_path)
     return install
 
