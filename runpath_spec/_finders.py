@@ -32,7 +32,8 @@ from ._loaders import BytecodeScriptLoader, SourceScriptLoader
 from ._plugins import loader_for, may_have_loader
 from ._profiles import SPEC, ScriptState
 
-__all__ = ["PathTarget", "find_path", "spec_from_path"]
+__all__ = ["PathTarget", "FindOptions", "DEFAULT_OPTIONS", "find_path",
+           "spec_from_path"]
 
 # zipimporter gives up unless the end-of-central-directory record is in the
 # last 22 bytes plus the longest possible archive comment.
@@ -40,6 +41,30 @@ _EOCD = b"PK\x05\x06"
 _LOCAL_HEADER = b"PK\x03\x04"  # how a zip file (not a zipapp) starts
 _EOCD_WINDOW = 22 + 0xFFFF
 _BYTECODE_SUFFIXES = frozenset([".pyc", ".pyo"])
+
+
+class FindOptions:
+    """How a path is found and read, one object wherever it goes: the
+    keywords of the same names of :func:`~runpath_spec.run_path`,
+    :func:`~runpath_spec.spec_from_path` and :class:`~runpath_spec.MainTarget`."""
+
+    __slots__ = ("check_source", "import_hooks", "loaders", "cache")
+
+    def __init__(self, check_source=False, import_hooks=False, loaders=None,
+                 cache=False):
+        self.check_source = check_source
+        self.import_hooks = import_hooks
+        self.loaders = loaders
+        self.cache = cache
+
+    def __repr__(self):
+        return ("FindOptions(check_source={!r}, import_hooks={!r}, "
+                "loaders={!r}, cache={!r})".format(
+                    self.check_source, self.import_hooks, self.loaders,
+                    self.cache))
+
+
+DEFAULT_OPTIONS = FindOptions()
 
 
 class PathTarget:
@@ -262,8 +287,7 @@ def _read_target(fspath, st, default_hooks):
     return data, None
 
 
-def _file_target(data, st, fspath, path_name, name, code_filename,
-                 check_source, cache):
+def _file_target(data, st, fspath, path_name, name, code_filename, options):
     """A plain file's spec, with runpath_spec's own loader holding *data*."""
     if data.startswith(_LOCAL_HEADER):
         # Not source (control characters), and no zipimporter takes it.
@@ -276,22 +300,22 @@ def _file_target(data, st, fspath, path_name, name, code_filename,
     display = fspath if code_filename is None else code_filename
     if kind is BYTECODE:
         loader = BytecodeScriptLoader(name, origin, data, display,
-                                      check_source=check_source)
+                                      check_source=options.check_source)
     else:
-        loader = SourceScriptLoader(name, origin, data, display, cache=cache)
+        loader = SourceScriptLoader(name, origin, data, display,
+                                    cache=options.cache)
         loader.source_stat = st  # taken before the bytes were read
     spec = ModuleSpec(name, loader, origin=origin,
                       loader_state=ScriptState(kind, path_name))
     spec.has_location = True
     if kind is BYTECODE:
         spec.cached = origin  # a compiled file is its own cache
-    elif cache:
+    elif options.cache:
         spec.cached = loader.cache_path()
     return PathTarget(kind, spec)
 
 
-def _builtin_target(fspath, path_name, name, code_filename, check_source,
-                    cache):
+def _builtin_target(fspath, path_name, name, code_filename, options):
     """:func:`find_path` with runpath_spec's own finders and loaders."""
     default_hooks = only_default_hooks()
     if not default_hooks:
@@ -313,7 +337,7 @@ def _builtin_target(fspath, path_name, name, code_filename, check_source,
     if target is not None:
         return target
     return _file_target(data, st, fspath, path_name, name, code_filename,
-                        check_source, cache)
+                        options)
 
 
 def _main_not_found():
@@ -325,8 +349,7 @@ def _main_not_found():
 
 
 def find_path(path_name, name="__main__", code_filename=None,
-              check_source=False, import_hooks=False, loaders=None,
-              cache=False):
+              options=DEFAULT_OPTIONS):
     """The :class:`PathTarget` for *path_name* (see the module docstring).
 
     Precedence: with *import_hooks*, what the import system gives when it
@@ -341,17 +364,17 @@ def find_path(path_name, name="__main__", code_filename=None,
             "path".format(fspath), path=fspath)
     # Before anything of the target is read or run: a veto changes nothing.
     sys.audit("runpath_spec.find", fspath, "path")
-    custom = _custom_target(fspath, path_name, name, loaders)
-    if custom is not None and not import_hooks:
+    custom = _custom_target(fspath, path_name, name, options.loaders)
+    if custom is not None and not options.import_hooks:
         return custom
     try:
         target = _builtin_target(fspath, path_name, name, code_filename,
-                                 check_source, cache)
+                                 options)
     except _main_not_found() as exc:
         # The caller's traceback, as runpy's: not the finders' inner frames.
         exc.__traceback__ = None
         raise exc
-    if import_hooks:
+    if options.import_hooks:
         return _hooked_target(target, path_name, name, custom)
     return target
 
@@ -393,7 +416,6 @@ def spec_from_path(path, name="__main__", *, check_source=False,
     :class:`~runpath_spec.MainNotFoundError` for an entry without
     ``__main__``.
     """
-    return find_path(path, name,
-                     code_filename=SPEC.script_filename(path),
-                     check_source=check_source, import_hooks=import_hooks,
-                     loaders=loaders, cache=cache).spec
+    return find_path(path, name, SPEC.script_filename(path),
+                     FindOptions(check_source, import_hooks, loaders,
+                                 cache)).spec

@@ -24,7 +24,7 @@ import sys
 
 from . import _sysstate
 from ._executor import execute
-from ._finders import find_path
+from ._finders import FindOptions, find_path
 from ._kinds import MODULE, startup_added_path0
 from ._loaders import code_for_spec
 from ._profiles import get_profile
@@ -192,9 +192,8 @@ class MainTarget:
         chosen = self._profile
         given = os.fsdecode(target)
         path = chosen.main_path(given)
-        found = find_path(path, "__main__",
-                          code_filename=chosen.script_filename(given),
-                          **self._find)
+        found = find_path(path, "__main__", chosen.script_filename(given),
+                          FindOptions(**self._find))
         self.kind, self.spec = found.kind, found.spec
         self.argv0 = given
         self.path0 = found.kind.path0(found.entry or path)

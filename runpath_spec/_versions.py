@@ -15,7 +15,8 @@ it: only line numbers in a traceback can then be off.
 import sys
 
 __all__ = ["PYPY", "ABSOLUTE_MAIN_FILE", "CACHED_IN_GLOBALS",
-           "MAIN_ANNOTATIONS", "COMPILE_WITH_MODULE", "RUNPY", "RunpyFacts",
+           "MAIN_ANNOTATIONS", "COMPILE_WITH_MODULE", "RUNPY_IMPORTS_TYPES",
+           "RUNPY_IMPORTS_PKGUTIL", "RUNPY", "RunpyFacts",
            "runpy_facts", "runpy_filename"]
 
 PYPY = sys.implementation.name == "pypy"
@@ -28,6 +29,10 @@ CACHED_IN_GLOBALS = sys.version_info < (3, 15)
 MAIN_ANNOTATIONS = sys.version_info < (3, 14)
 # 3.15's SourceLoader passes the module name on to compile() (module=).
 COMPILE_WITH_MODULE = sys.version_info >= (3, 15)
+# What runpy imported into its namespace (runpath_spec.compat imports it
+# too): types before 3.11, pkgutil's get_importer and read_code before 3.10.
+RUNPY_IMPORTS_TYPES = sys.version_info < (3, 11)
+RUNPY_IMPORTS_PKGUTIL = sys.version_info < (3, 10)
 
 
 class RunpyFacts:

@@ -30,7 +30,7 @@ import io  # noqa: F401
 import os
 import sys
 
-from . import _sysstate
+from . import _sysstate, _versions
 from ._cpython import thread_local as _thread_local
 from ._executor import fill_globals as _fill_globals
 # (The path finders and entries load with the first path target: python -m,
@@ -43,9 +43,10 @@ from ._sysstate import PathEntry as _PathEntry
 from ._versions import RUNPY as _RUNPY
 from ._versions import runpy_filename as _runpy_filename
 
-if sys.version_info < (3, 11):
-    import types  # noqa: F401 - runpy imported it before 3.11
-if sys.version_info < (3, 10):
+# runpy's namespace has the modules its version imported.
+if _versions.RUNPY_IMPORTS_TYPES:
+    import types  # noqa: F401
+if _versions.RUNPY_IMPORTS_PKGUTIL:
     from pkgutil import get_importer, read_code  # noqa: F401
 
 __all__ = [

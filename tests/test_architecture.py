@@ -220,3 +220,53 @@ def test_private_names_do_not_cross_modules(module):
                 assert not (alias.name.startswith("_")
                             and not alias.name.startswith("__")), (
                     module, node.module, alias.name)
+
+
+def _audit_calls(module):
+    """``(event, line)`` of each ``sys.audit("event", ...)`` in *module*."""
+    found = []
+    for node in ast.walk(_tree(module)):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "audit" and node.args
+                and isinstance(node.args[0], ast.Constant)):
+            found.append((node.args[0].value, node.lineno))
+    return found
+
+
+def test_the_run_audit_event_is_raised_in_one_place():
+    """One executor (#23): every run -- run_path, run_module, exec_spec,
+    run_main and runpath_spec.compat's runpy functions -- is announced by
+    the one call in _executor.fill_globals."""
+    sites = [(module, line) for module in MODULES
+             for event, line in _audit_calls(module)
+             if event == "runpath_spec.run"]
+    assert len(sites) == 1 and sites[0][0] == "_executor", sites
+
+
+def _compares_the_version(node):
+    """A comparison with ``sys.version_info`` (or a slice of it)."""
+    if not isinstance(node, ast.Compare):
+        return False
+    for side in [node.left] + list(node.comparators):
+        while isinstance(side, ast.Subscript):
+            side = side.value
+        if isinstance(side, ast.Attribute) and side.attr == "version_info":
+            return True
+    return False
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_version_rules_live_in_versions(module):
+    """Every rule that differs by version is a name in _versions."""
+    if module == "_versions":
+        return
+    found = [node.lineno for node in ast.walk(_tree(module))
+             if _compares_the_version(node)]
+    assert not found, (module, found)
+
+
+def test_the_version_check_can_fail():
+    tree = ast.parse("if sys.version_info[:2] >= (3, 12): pass\n"
+                     "x = sys.version_info[0]\n")
+    assert [_compares_the_version(node)
+            for node in ast.walk(tree)].count(True) == 1
