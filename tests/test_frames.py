@@ -76,7 +76,7 @@ def test_runner_frames_are_runpys(tmp_path, case):
     assert ours == theirs
     # ...and they are runner frames only: nothing of runpath_spec's own is
     # on the stack while the program runs.
-    assert all(name in compat.__dict__ for _, name, _ in ours[1:])
+    assert all(name in compat._RUNNER_NAMES for _, name, _ in ours[1:])
     assert not any("runpath_spec" in filename for filename, _, _ in ours)
 
 
@@ -111,7 +111,8 @@ def test_a_table_out_of_order_still_defines_every_runner():
     lines = {name: {step: 1 for step, _ in statements if step}
              for name, statements in compat._RUNNERS}
     namespace = dict(vars(compat))
-    compat._define_runners(namespace, lines, "<test runpy>")
+    compat._define_runners(namespace, lines, "<test runpy>",
+                           compat._RUNNER_NAMES)
     for name, _ in compat._RUNNERS:
         assert namespace[name].__code__.co_filename == "<test runpy>"
     got = namespace["run_module"]("json.tool", run_name="x")
