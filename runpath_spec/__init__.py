@@ -32,15 +32,22 @@ def __getattr__(name):
     if where is None and name in ("errors", "pyc"):
         # Public submodules, attributes once imported (as they were when
         # this module imported everything).
-        from importlib import import_module
-        return import_module("." + name, __name__)
+        return _submodule(name)
     if where is None:
         raise AttributeError("module {!r} has no attribute {!r}".format(
             __name__, name))
-    from importlib import import_module
-    value = getattr(import_module("." + where, __name__), name)
+    value = getattr(_submodule(where), name)
     globals()[name] = value  # looked up once
     return value
+
+
+def _submodule(name):
+    # __import__, not importlib.import_module: the submodule is found on
+    # this package's __path__, so a program that has narrowed sys.path
+    # (and cannot import importlib any more) still gets it.
+    import sys  # (always loaded)
+    __import__(__name__ + "." + name)
+    return sys.modules[__name__ + "." + name]
 
 
 def __dir__():

@@ -27,6 +27,7 @@ import importlib.util  # noqa: F401
 import io  # noqa: F401
 import os
 import sys
+from _thread import allocate_lock as _thread_lock  # (built in: free)
 
 from . import _sysstate
 from ._cpython import thread_local as _thread_local
@@ -354,7 +355,21 @@ def _present_as_runpy():
     functions' code is renamed to that file, and each shifted so that the
     line on the stack while the target runs is runpy's line for it: a
     traceback through them is python's, line for line.
+
+    Idempotent: the code is renamed and shifted once, however many times
+    (and from however many threads) it is called.
     """
+    with _presenting:
+        if not _presented:
+            _present()
+            _presented.append(True)
+
+
+_presenting = _thread_lock()
+_presented = []  # non-empty once the runner functions are runpy's
+
+
+def _present():
     from importlib.machinery import FrozenImporter
     source = os.path.join(os.path.dirname(os.__file__), "runpy.py")
     frozen = sys.version_info >= (3, 11) and getattr(
