@@ -184,6 +184,13 @@ class LazyRunpy(_ModuleType):
         return getattr(_load(), name)
 
     def __setattr__(self, name, value):
+        if name == "__spec__" and getattr(value, "name", None) == "runpy" \
+                and getattr(value, "loader", None) is not _Loader:
+            # importlib.reload(runpy) sets the spec it found for runpy (the
+            # standard library's), then runs that spec's loader on the
+            # stand-in: ours, so that the stand-in stays what it is.  (The
+            # spec is the one find_spec has just made for this reload.)
+            value.loader = _Loader
         if name in _OWN:  # the import system's, as for any module
             vars(self)[name] = value
         else:
@@ -207,17 +214,6 @@ class LazyRunpy(_ModuleType):
         # Its own, before and after first use, so that importing runpy is
         # not using it, and find_spec("runpy") gives a spec named runpy.
         return vars(self).get("__spec__") or _spec()
-
-    @__spec__.setter
-    def __spec__(self, spec):
-        if getattr(spec, "name", None) == "runpy" and \
-                getattr(spec, "loader", None) is not _Loader:
-            # importlib.reload(runpy) sets the spec it found for runpy (the
-            # standard library's), then runs its loader on the stand-in:
-            # ours keeps the stand-in what it is.  (The spec is the one
-            # find_spec has just made for this reload.)
-            spec.loader = _Loader
-        vars(self)["__spec__"] = spec
 
 
 def install():

@@ -11,6 +11,8 @@ and :mod:`runpath_spec.compat` is a complete stand-in for ``runpy``.
 
 __version__ = "0.1.0.dev0"
 
+import sys as _sys  # (always loaded)
+
 # Every public name loads on first use (PEP 562): `python -m runpath_spec`
 # imports only what running its target needs, and `import runpath_spec`
 # costs next to nothing.  Public name -> the module that defines it.
@@ -44,10 +46,42 @@ def __getattr__(name):
 def _submodule(name):
     # __import__, not importlib.import_module: the submodule is found on
     # this package's __path__, so a program that has narrowed sys.path
-    # (and cannot import importlib any more) still gets it.
-    import sys  # (always loaded)
-    __import__(__name__ + "." + name)
-    return sys.modules[__name__ + "." + name]
+    # (and may not find importlib any more) still gets it.  What it imports
+    # in turn is looked for as at this package's import if need be.
+    full = __name__ + "." + name
+    try:
+        __import__(full)
+    except ModuleNotFoundError:
+        with _AS_AT_IMPORT[0]:
+            _sys.meta_path.append(_AsAtImport)
+            try:
+                __import__(full)
+            finally:
+                _sys.meta_path.remove(_AsAtImport)
+    return _sys.modules[full]
+
+
+class _AsAtImport:
+    """The last finder on ``sys.meta_path`` while a public name loads after
+    a first try failed: it finds what the program's ``sys.path`` or
+    ``sys.meta_path`` no longer finds, as it was when this package was
+    imported.  (The stand-in, runpath_spec_runpy, has its own: it must
+    work without this package.)"""
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        for finder in _AS_AT_IMPORT[2]:
+            find = getattr(finder, "find_spec", None)
+            spec = None if find is None else find(
+                name, _AS_AT_IMPORT[1] if path is None else path, target)
+            if spec is not None:
+                return spec
+        return None
+
+
+# (lock, sys.path, sys.meta_path) as at import: built-in modules, free.
+_AS_AT_IMPORT = (__import__("_thread").allocate_lock(), list(_sys.path),
+                 list(_sys.meta_path))
 
 
 def __dir__():
