@@ -136,6 +136,7 @@ NORMAL = [
     (r"\b\d+(\.\d+)? (nsec|usec|msec|sec|seconds)\b", "? sec"),
     (r"\bin \d+\.\d+s\b", "in ?s"),
     (r"\d+ loops?, best of \d+", "? loops, best of ?"),
+    (r"\b\d+(\.\d+)? \+- ", "? +- "),  # (PyPy's timeit)
     (r"\[\d\d/\w+/\d{4} \d\d:\d\d:\d\d\]", "[date]"),
     (r"\bport \d+\b", "port ?"), (r"127\.0\.0\.1:\d+", "127.0.0.1:?"),
 ]
