@@ -143,8 +143,22 @@ def _load():
 
 class _Loader:
     """The stand-in's loader: its spec's, and what ``importlib.reload``
-    runs (see ``LazyRunpy.__spec__``).  Loading makes a stand-in; running
-    one leaves it as installed."""
+    runs (see ``LazyRunpy.__setattr__``).  Loading makes a stand-in;
+    running one leaves it as installed.  Its code and source are this
+    file's (``run_module("runpy")``, ``python -m runpy MOD``), read by the
+    loader that imported it."""
+
+    @staticmethod
+    def get_code(name):
+        return __loader__.get_code(__loader__.name)
+
+    @staticmethod
+    def get_source(name):
+        return __loader__.get_source(__loader__.name)
+
+    @staticmethod
+    def is_package(name):
+        return False
 
     @staticmethod
     def create_module(spec):
@@ -233,3 +247,12 @@ def install():
 
 # The .pth line is the bare import: one statement to compile at every start.
 install()
+
+if __name__ == "__main__":
+    # python -m runpy MOD: what runpy's own block does, by the module the
+    # stand-in stands for.
+    if len(sys.argv) < 2:
+        print("No module specified for execution", file=sys.stderr)
+    else:
+        del sys.argv[0]  # Make the requested module sys.argv[0]
+        _load()._run_module_as_main(sys.argv[0])

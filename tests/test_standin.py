@@ -245,3 +245,14 @@ def test_runpath_spec_gone_falls_back_silently(tmp_path):
                "print(runpy.run_path.__module__)\n",
                [_shim_dir(tmp_path)])
     assert (out.stdout, out.stderr) == ("runpy\n", "")
+
+
+def test_run_module_runpy_runs_the_standins_own_code(tmp_path):
+    """As runpy runs runpy.py: ``run_module("runpy")`` (CPython's
+    test_runpy), and ``python -m runpy MOD`` runs MOD."""
+    out = _standin(tmp_path, (
+        "import runpy, sys\n"
+        "print(runpy.run_module('runpy')['__name__'])\n"
+        "sys.argv[:] = ['-m', 'this']\n"
+        "runpy._run_module_as_main('runpy')\n"))
+    assert out.stdout.startswith("runpy\nThe Zen of Python"), out.stderr
