@@ -38,7 +38,18 @@ def __getattr__(name):
     if where is None:
         raise AttributeError("module {!r} has no attribute {!r}".format(
             __name__, name))
-    value = getattr(_submodule(where), name)
+    module = _submodule(where)
+    try:
+        value = getattr(module, name)
+    except AttributeError:
+        if not getattr(module.__spec__, "_initializing", False):
+            raise
+        # Used by the very thread importing it (a signal handler, say):
+        # not a half-initialised module's name error.
+        raise ImportError("cannot use {}.{}: {!r} is still being imported "
+                          "in this thread".format(__name__, name,
+                                                  module.__name__),
+                          name=module.__name__) from None
     globals()[name] = value  # looked up once
     return value
 

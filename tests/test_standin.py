@@ -256,3 +256,36 @@ def test_run_module_runpy_runs_the_standins_own_code(tmp_path):
         "sys.argv[:] = ['-m', 'this']\n"
         "runpy._run_module_as_main('runpy')\n"))
     assert out.stdout.startswith("runpy\nThe Zen of Python"), out.stderr
+
+
+HANDLER = """\
+import sys
+import runpath_spec
+seen = []
+def handler():
+    # What a signal handler running during the first import of
+    # runpath_spec._api sees.
+    try:
+        runpath_spec.run_path
+    except Exception as exc:
+        seen.append("%s: %s" % (type(exc).__name__, exc))
+def trace(frame, event, arg):
+    if event == "call" and frame.f_globals.get("__name__") == \\
+            "runpath_spec._api" and not seen:
+        sys.settrace(None)
+        handler()
+    return None
+sys.settrace(trace)
+runpath_spec.run_path
+sys.settrace(None)
+print(seen[0])
+print(runpath_spec.run_path.__module__)
+"""
+
+
+def test_a_lazy_name_used_during_its_own_import_is_a_clear_error():
+    out = _run(HANDLER, [PROJECT])
+    assert out.stdout.splitlines() == [
+        "ImportError: cannot use runpath_spec.run_path: "
+        "'runpath_spec._api' is still being imported in this thread",
+        "runpath_spec._api"], out.stderr
