@@ -62,23 +62,24 @@ def _stdlib_runpy():
     return runpy
 
 
-class _AsAtStartup:
+def _startup_finder():
     """The last finder on ``sys.meta_path`` while the stand-in loads: it
     finds what the program's ``sys.path`` or ``sys.meta_path`` no longer
-    finds, with the finders and ``sys.path`` of start-up."""
+    finds, with the finders and ``sys.path`` of start-up.  (A class made on
+    first use: making it costs every interpreter start otherwise.)"""
 
-    @classmethod
-    def find_spec(cls, name, path=None, target=None):
-        if not _startup:
+    class AsAtStartup:
+        @staticmethod
+        def find_spec(name, path=None, target=None):
+            startup_path, startup_meta_path = _startup
+            for finder in startup_meta_path:
+                find = getattr(finder, "find_spec", None)
+                spec = None if find is None else find(
+                    name, startup_path if path is None else path, target)
+                if spec is not None:
+                    return spec
             return None
-        startup_path, startup_meta_path = _startup
-        for finder in startup_meta_path:
-            find = getattr(finder, "find_spec", None)
-            spec = None if find is None else find(
-                name, startup_path if path is None else path, target)
-            if spec is not None:
-                return spec
-        return None
+    return AsAtStartup
 
 
 def _import_compat():
@@ -126,7 +127,8 @@ def _load():
             raise ImportError("runpy is used while runpath_spec's stand-in "
                               "is loading it", name="runpy")
         _loading.append(True)
-        sys.meta_path.append(_AsAtStartup)
+        finder = _startup_finder()
+        sys.meta_path.append(finder)
         try:
             try:
                 real = _import_compat()
@@ -135,39 +137,10 @@ def _load():
                 _warn(exc)
         finally:
             _loading.clear()
-            while _AsAtStartup in sys.meta_path:
-                sys.meta_path.remove(_AsAtStartup)
+            while finder in sys.meta_path:
+                sys.meta_path.remove(finder)
         _loaded.append(real)
     return _loaded[0]
-
-
-class _Loader:
-    """The stand-in's loader: its spec's, and what ``importlib.reload``
-    runs (see ``LazyRunpy.__setattr__``).  Loading makes a stand-in;
-    running one leaves it as installed.  Its code and source are this
-    file's (``run_module("runpy")``, ``python -m runpy MOD``), read by the
-    loader that imported it."""
-
-    @staticmethod
-    def get_code(name):
-        return __loader__.get_code(__loader__.name)
-
-    @staticmethod
-    def get_source(name):
-        return __loader__.get_source(__loader__.name)
-
-    @staticmethod
-    def is_package(name):
-        return False
-
-    @staticmethod
-    def create_module(spec):
-        return LazyRunpy(spec.name)
-
-    @staticmethod
-    def exec_module(module):
-        if isinstance(module, LazyRunpy):
-            _reset(module)
 
 
 def _reset(module):
@@ -182,9 +155,38 @@ _spec_made = []
 
 def _spec():
     """The stand-in's spec, made on first need: ``import runpy`` reads it
-    (is the module still initialising?)."""
+    (is the module still initialising?).  Its loader is a class made with
+    it, for the same reason as the start-up finder."""
     if not _spec_made:
-        spec = _ModuleSpec("runpy", _Loader, origin=__file__)
+        class Loader:
+            # The stand-in's loader: what importlib.reload runs (see
+            # LazyRunpy.__setattr__).  Loading makes a stand-in; running one
+            # leaves it as installed.  Its code and source are this file's
+            # (run_module("runpy"), python -m runpy MOD), read by the loader
+            # that imported it.
+
+            @staticmethod
+            def get_code(name):
+                return __loader__.get_code(__loader__.name)
+
+            @staticmethod
+            def get_source(name):
+                return __loader__.get_source(__loader__.name)
+
+            @staticmethod
+            def is_package(name):
+                return False
+
+            @staticmethod
+            def create_module(spec):
+                return LazyRunpy(spec.name)
+
+            @staticmethod
+            def exec_module(module):
+                if isinstance(module, LazyRunpy):
+                    _reset(module)
+
+        spec = _ModuleSpec("runpy", Loader, origin=__file__)
         spec.has_location = True
         _spec_made.append(spec)
     return _spec_made[0]
@@ -199,12 +201,12 @@ class LazyRunpy(_ModuleType):
 
     def __setattr__(self, name, value):
         if name == "__spec__" and getattr(value, "name", None) == "runpy" \
-                and getattr(value, "loader", None) is not _Loader:
+                and getattr(value, "loader", None) is not _spec().loader:
             # importlib.reload(runpy) sets the spec it found for runpy (the
             # standard library's), then runs that spec's loader on the
             # stand-in: ours, so that the stand-in stays what it is.  (The
             # spec is the one find_spec has just made for this reload.)
-            value.loader = _Loader
+            value.loader = _spec().loader
         if name in _OWN:  # the import system's, as for any module
             vars(self)[name] = value
         else:
