@@ -109,7 +109,9 @@ def _warn(exc):
             "warning: runpath_spec's runpy stand-in cannot load runpath_spec"
             " ({}: {}); using the standard library's runpy.  Repair or "
             "reinstall runpath_spec, or remove the stand-in: {}{} (or delete"
-            " {})\n".format(type(exc).__name__, exc, _UNINSTALL, user,
+            " {})\n".format(type(exc).__name__,
+                            " ".join(str(exc).split()),  # one line
+                            _UNINSTALL, user,
                             os.path.join(here, "runpath_spec_runpy.pth")))
     except Exception:  # no stderr (pythonw, closed): still run
         pass

@@ -137,10 +137,11 @@ def _owned(pth, shim):
 
 # -- writing: atomic, never through a link ---------------------------------
 
-def _write(path, text):
+def _write(path, text, mode=None):
     """Replace *path* by a file holding *text*, atomically: a temporary
     file in the same directory, flushed to disk, then os.replace (which
-    replaces a link, never what it points to)."""
+    replaces a link, never what it points to).  Its permissions are *mode*
+    or, by default, what the umask leaves of 0o666."""
     directory, name = os.path.split(path)
     tmp = os.path.join(directory, ".{}.{}.tmp".format(
         name, os.urandom(6).hex()))
@@ -149,6 +150,8 @@ def _write(path, text):
     fd = os.open(tmp, flags, 0o666)  # (less the umask, as open() does)
     try:
         with open(fd, "wb") as f:
+            if mode is not None:
+                os.chmod(f.fileno(), mode)
             f.write(text.encode("utf-8"))
             f.flush()
             os.fsync(f.fileno())
@@ -268,8 +271,8 @@ def _unimport(path, text, out):
             not "".join(kept).strip():
         os.unlink(path)
         out.write("removed {}\n".format(path))
-    else:
-        _write(path, "".join(kept))
+    else:  # somebody else's: only the lines are taken out
+        _write(path, "".join(kept), stat.S_IMODE(os.lstat(path).st_mode))
         out.write("removed the lines importing {} from {}\n".format(
             SHIM, path))
 

@@ -158,11 +158,13 @@ def test_uninstall_takes_the_shim_import_out_of_any_pth(site):
     assert _install_quietly()[0] == 0
     other = site / "zz_other.pth"
     other.write_text("# mine\nimport _runpath_spec_runpy\n/some/dir\n")
+    other.chmod(0o600)
     only = site / "aa_only.pth"
     only.write_text("import _runpath_spec_runpy  # added by hand\n")
     out = io.StringIO()
     assert _uninstall(out)[0] == 0
     assert other.read_text() == "# mine\n/some/dir\n"
+    assert other.stat().st_mode & 0o777 == 0o600
     assert not only.exists()
     assert "removed the lines importing _runpath_spec_runpy from %s" % (
         other) in out.getvalue()
