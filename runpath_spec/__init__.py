@@ -64,30 +64,34 @@ def _submodule(name):
         __import__(full)
     except ModuleNotFoundError:
         with _AS_AT_IMPORT[0]:
-            _sys.meta_path.append(_AsAtImport)
+            finder = _as_at_import()
+            _sys.meta_path.append(finder)
             try:
                 __import__(full)
             finally:
-                _sys.meta_path.remove(_AsAtImport)
+                _sys.meta_path.remove(finder)
     return _sys.modules[full]
 
 
-class _AsAtImport:
+def _as_at_import():
     """The last finder on ``sys.meta_path`` while a public name loads after
     a first try failed: it finds what the program's ``sys.path`` or
-    ``sys.meta_path`` no longer finds, as it was when this package was
-    imported.  (The stand-in, runpath_spec_runpy, has its own: it must
-    work without this package.)"""
+    ``sys.meta_path`` no longer finds, as they were when this package was
+    imported.  (A class made when needed: ``import runpath_spec`` stays
+    cheap.  The stand-in, runpath_spec_runpy, has its own: it must work
+    without this package.)"""
 
-    @classmethod
-    def find_spec(cls, name, path=None, target=None):
-        for finder in _AS_AT_IMPORT[2]:
-            find = getattr(finder, "find_spec", None)
-            spec = None if find is None else find(
-                name, _AS_AT_IMPORT[1] if path is None else path, target)
-            if spec is not None:
-                return spec
-        return None
+    class AsAtImport:
+        @staticmethod
+        def find_spec(name, path=None, target=None):
+            for finder in _AS_AT_IMPORT[2]:
+                find = getattr(finder, "find_spec", None)
+                spec = None if find is None else find(
+                    name, _AS_AT_IMPORT[1] if path is None else path, target)
+                if spec is not None:
+                    return spec
+            return None
+    return AsAtImport
 
 
 # (lock, sys.path, sys.meta_path) as at import: built-in modules, free.
