@@ -111,7 +111,10 @@ class Side:
         env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1",
                    PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1",
                    PIP_NO_CACHE_DIR="1", NO_COLOR="1", TERM="dumb",
-                   COLUMNS="80", PYTHONHASHSEED="0")
+                   COLUMNS="80", PYTHONHASHSEED="0",
+                   # (the outer environment's plugins, hypothesis's, cost
+                   # PyPy seconds a run and test nothing here)
+                   PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
         return env
 
     def run(self, *args, stdin=None):
