@@ -11,6 +11,8 @@ and :mod:`runpath_spec.compat` is a complete stand-in for ``runpy``.
 
 __version__ = "0.1.0.dev0"
 
+import sys as _sys  # (always loaded)
+
 # Every public name loads on first use (PEP 562): `python -m runpath_spec`
 # imports only what running its target needs, and `import runpath_spec`
 # costs next to nothing.  Public name -> the module that defines it.
@@ -32,15 +34,69 @@ def __getattr__(name):
     if where is None and name in ("errors", "pyc"):
         # Public submodules, attributes once imported (as they were when
         # this module imported everything).
-        from importlib import import_module
-        return import_module("." + name, __name__)
+        return _submodule(name)
     if where is None:
         raise AttributeError("module {!r} has no attribute {!r}".format(
             __name__, name))
-    from importlib import import_module
-    value = getattr(import_module("." + where, __name__), name)
+    module = _submodule(where)
+    try:
+        value = getattr(module, name)
+    except AttributeError:
+        if not getattr(module.__spec__, "_initializing", False):
+            raise
+        # Used by the very thread importing it (a signal handler, say):
+        # not a half-initialised module's name error.
+        raise ImportError("cannot use {}.{}: {!r} is still being imported "
+                          "in this thread".format(__name__, name,
+                                                  module.__name__),
+                          name=module.__name__) from None
     globals()[name] = value  # looked up once
     return value
+
+
+def _submodule(name):
+    # __import__, not importlib.import_module: the submodule is found on
+    # this package's __path__, so a program that has narrowed sys.path
+    # (and may not find importlib any more) still gets it.  What it imports
+    # in turn is looked for as at this package's import if need be.
+    full = __name__ + "." + name
+    try:
+        __import__(full)
+    except ModuleNotFoundError:
+        with _AS_AT_IMPORT[0]:
+            finder = _as_at_import()
+            _sys.meta_path.append(finder)
+            try:
+                __import__(full)
+            finally:
+                _sys.meta_path.remove(finder)
+    return _sys.modules[full]
+
+
+def _as_at_import():
+    """The last finder on ``sys.meta_path`` while a public name loads after
+    a first try failed: it finds what the program's ``sys.path`` or
+    ``sys.meta_path`` no longer finds, as they were when this package was
+    imported.  (A class made when needed: ``import runpath_spec`` stays
+    cheap.  The stand-in, runpath_spec_runpy, has its own: it must work
+    without this package.)"""
+
+    class AsAtImport:
+        @staticmethod
+        def find_spec(name, path=None, target=None):
+            for finder in _AS_AT_IMPORT[2]:
+                find = getattr(finder, "find_spec", None)
+                spec = None if find is None else find(
+                    name, _AS_AT_IMPORT[1] if path is None else path, target)
+                if spec is not None:
+                    return spec
+            return None
+    return AsAtImport
+
+
+# (lock, sys.path, sys.meta_path) as at import: built-in modules, free.
+_AS_AT_IMPORT = (__import__("_thread").allocate_lock(), list(_sys.path),
+                 list(_sys.meta_path))
 
 
 def __dir__():
