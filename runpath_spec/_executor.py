@@ -11,14 +11,9 @@ from . import _sysstate
 from ._loaders import code_for_spec
 from ._profiles import SPEC, derive, get_profile, script_state
 
-__all__ = ["derive", "exec_spec", "execute", "profile_attrs", "run_loaded"]
+__all__ = ["derive", "exec_spec", "execute", "run_loaded"]
 
 ModuleType = type(sys)
-
-
-def profile_attrs(profile, spec, run_name=None, pkg_name=None):
-    """The dunders *profile* (a name or a profile) sets for *spec*."""
-    return get_profile(profile).attrs(spec, run_name, pkg_name)
 
 
 def execute(spec, code, *, run_name=None, init_globals=None,

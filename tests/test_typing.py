@@ -2,7 +2,10 @@
 
 The types live in stub files beside the modules (``runpath_spec/*.pyi``),
 which ``py.typed`` makes authoritative, so the modules import nothing from
-``typing``.  Three checks keep them honest:
+``typing``.  They are the one copy of the types: a module with a stub has
+no annotations of its own, and the package's public names are listed once
+(``runpath_spec._WHERE``), the stub's ``__all__`` checked against it.
+Three checks keep the stubs honest:
 
 * mypy's ``stubtest`` compares every stub with the running module: names,
   parameter names, kinds and defaults (the stubs cannot drift from code);
@@ -149,6 +152,82 @@ def test_stubs_declare_every_public_name():
                                            None) == module_name:
                 missing.append("{}.{}".format(module_name, name))
     assert missing == []
+
+
+def _stub_all(module):
+    """The literal ``__all__`` of *module*'s stub."""
+    parts = module.split(".")[1:] or ["__init__"]
+    with open(os.path.join(ROOT, "runpath_spec", *parts) + ".pyi",
+              encoding="utf-8") as f:
+        for node in ast.parse(f.read()).body:
+            if isinstance(node, ast.Assign) and [
+                    t.id for t in node.targets] == ["__all__"]:
+                return ast.literal_eval(node.value)
+    return None
+
+
+def test_the_public_names_are_listed_once():
+    """``runpath_spec._WHERE`` is the one list of the package's public
+    names: ``__all__`` is made from it, and the stub declares each of them
+    and lists exactly them, in the same order, in its own ``__all__``
+    (type checkers read a literal there)."""
+    assert runpath_spec.__all__ == list(runpath_spec._WHERE)
+    assert _stub_all("runpath_spec") == runpath_spec.__all__
+    declared = _stub_names("runpath_spec")
+    assert [name for name in runpath_spec._WHERE
+            if name not in declared] == []
+    # Every name resolves to the module the list names.
+    for name, where in runpath_spec._WHERE.items():
+        value = getattr(runpath_spec, name)
+        assert value is getattr(importlib.import_module(
+            "runpath_spec." + where), name), name
+    for name in runpath_spec._SUBMODULES:
+        assert getattr(runpath_spec, name) is importlib.import_module(
+            "runpath_spec." + name)
+
+
+def test_the_stubs_list_what_the_public_modules_export():
+    for short, module_name in STUBBED.items():
+        module = importlib.import_module(module_name)
+        assert _stub_all(module_name) == getattr(module, "__all__", None), \
+            module_name
+
+
+def _annotations(path):
+    """``file:line`` of every annotation in the module at *path*."""
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = node.args
+            for arg in (getattr(args, "posonlyargs", []) + args.args
+                        + args.kwonlyargs + [args.vararg, args.kwarg]):
+                if arg is not None and arg.annotation is not None:
+                    found.append("{}:{}".format(path, arg.lineno))
+            if node.returns is not None:
+                found.append("{}:{}".format(path, node.returns.lineno))
+        elif isinstance(node, ast.AnnAssign):
+            found.append("{}:{}".format(path, node.lineno))
+    return found
+
+
+def test_the_types_live_in_the_stubs_only(tmp_path):
+    """One source of truth for the public API's types: the stubs, which
+    stubtest checks against the code.  A module with a stub carries no
+    annotations of its own (stubtest does not compare annotations, so a
+    second copy would drift unseen, as pyc.py's did)."""
+    package = os.path.join(ROOT, "runpath_spec")
+    stubbed = [os.path.join(package, name[:-1]) for name in
+               os.listdir(package) if name.endswith(".pyi")]
+    assert len(stubbed) == len(STUBBED)
+    found = [where for path in sorted(stubbed)
+             for where in _annotations(path)]
+    assert found == []
+    # The check sees an annotation.
+    sample = tmp_path / "sample.py"
+    sample.write_text("def f(x: int) -> None:\n    y: str = ''\n")
+    assert len(_annotations(str(sample))) == 3
 
 
 def test_client_runs(tmp_path):
