@@ -94,16 +94,248 @@ def test_no_import_cycle_between_the_package_modules():
         visit(module, [])
 
 
-@pytest.mark.parametrize("module", MODULES)
-def test_cpython_private_api_only_in_its_module(module):
-    if module == "_cpython":
-        return
-    source = open(os.path.join(PACKAGE, module + ".py"),
-                  encoding="utf-8").read()
-    code = "\n".join(line.split("#")[0] for line in source.splitlines())
-    for private in (r"\b_bootstrap_external\b", r"\bimport _imp\b",
-                    r"\b_imp\.", r"\._cached\b", r"_fix_co_filename"):
-        assert not re.search(private, code), (module, private)
+# -- CPython's private API: in _cpython only ---------------------------------
+
+def _private(name):
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _cpython_private_attributes():
+    """The private attributes of importlib's and zipimport's objects, read
+    off live ones: ``ModuleSpec._cached``, ``FileFinder._path_cache``,
+    zipimporter's ``_files``..."""
+    import importlib.machinery as machinery
+    import tempfile
+    import zipfile
+    import zipimport
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = os.path.join(tmp, "a.zip")
+        with zipfile.ZipFile(archive, "w") as zf:
+            zf.writestr("m.py", "")
+        samples = [machinery.ModuleSpec("m", None),
+                   machinery.SourceFileLoader("m", "/m.py"),
+                   machinery.SourcelessFileLoader("m", "/m.pyc"),
+                   machinery.ExtensionFileLoader("m", "/m.so"),
+                   machinery.FileFinder(tmp), machinery.PathFinder,
+                   machinery.FrozenImporter, machinery.BuiltinImporter,
+                   zipimport.zipimporter(archive)]
+        names = set()
+        for sample in samples:
+            names.update(name for name in dir(sample) if _private(name))
+            names.update(name for name in getattr(sample, "__dict__", ())
+                         if _private(name))
+    return frozenset(names)
+
+
+def _cpython_internal_strings():
+    """Names of CPython's inner functions that code could recognise
+    objects by (``FileFinder.path_hook``'s closure)."""
+    import importlib.machinery as machinery
+    hook = machinery.FileFinder.path_hook((machinery.SourceFileLoader,
+                                           [".py"]))
+    return frozenset([hook.__name__])
+
+
+_CPYTHON_PRIVATE_ATTRIBUTES = _cpython_private_attributes()
+_CPYTHON_INTERNAL_STRINGS = _cpython_internal_strings()
+#: Frame introspection: these functions, and any ``frame.f_back``.
+_FRAME_FUNCTIONS = {"sys": {"_getframe", "_getframemodulename"},
+                    "inspect": {"currentframe", "stack", "getouterframes",
+                                "getframeinfo"}}
+#: The import system's state: mutated (the cache: touched at all) only
+#: through _cpython.
+_IMPORT_STATE = {"meta_path", "path_hooks", "path_importer_cache"}
+_MUTATORS = {"append", "insert", "extend", "remove", "pop", "clear"}
+
+
+#: Modules with a leading underscore that the library reference documents
+#: as public (low-level) API.
+_DOCUMENTED = {"_thread"}
+
+
+def _private_module(dotted):
+    return dotted.split(".")[0] not in _DOCUMENTED and any(
+        _private(part) for part in dotted.split("."))
+
+
+def _foreign_imports(tree):
+    """``({bound name: what it is}, violations)`` for the imports in
+    *tree* of anything outside the package; the violations are imports of
+    a private module or name."""
+    bound, found = {}, []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "runpath_spec":
+                    continue
+                if _private_module(alias.name):
+                    found.append((node.lineno, "import " + alias.name))
+                root = alias.name.split(".")[0]
+                bound[alias.asname or root] = (
+                    alias.name if alias.asname else root)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and \
+                node.module.split(".")[0] != "runpath_spec":
+            if _private_module(node.module):
+                found.append((node.lineno, "from {} import".format(
+                    node.module)))
+            for alias in node.names:
+                if _private(alias.name):
+                    found.append((node.lineno, "from {} import {}".format(
+                        node.module, alias.name)))
+                bound[alias.asname or alias.name] = "{}.{}".format(
+                    node.module, alias.name)
+    return bound, found
+
+
+def _dotted(node):
+    """``a.b.c`` for an attribute chain on a name, else ``None``."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        return ".".join([node.id] + parts[::-1])
+    return None
+
+
+def _attribute_use(node, bound):
+    dotted = _dotted(node.value)
+    root = dotted.split(".")[0] if dotted else None
+    full = bound[root] + dotted[len(root):] if root in bound else None
+    if full is not None and (_private(node.attr) or _private_module(full)):
+        return "{}.{}".format(full, node.attr)
+    if node.attr in _CPYTHON_PRIVATE_ATTRIBUTES and root not in ("self",
+                                                                 "cls"):
+        return "." + node.attr
+    if node.attr == "f_back" or node.attr in _FRAME_FUNCTIONS.get(full, ()):
+        return "frame introspection: {}.{}".format(full or dotted,
+                                                   node.attr)
+    if full == "sys" and node.attr == "path_importer_cache":
+        return "sys.path_importer_cache"
+    return None
+
+
+def _mutation_of_import_state(node, bound):
+    target = _dotted(node.func.value) or ""
+    root, _, rest = target.partition(".")
+    if node.func.attr in _MUTATORS and bound.get(root) == "sys" and \
+            rest in _IMPORT_STATE:
+        return "sys.{}.{}()".format(rest, node.func.attr)
+    return None
+
+
+def _private_api_uses(source):
+    """``[(line, what)]``: every use in *source* of CPython's private API,
+    frame introspection or the import system's internal state."""
+    tree = ast.parse(source)
+    bound, found = _foreign_imports(tree)
+    docstrings = {id(node.value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Expr)}
+    # getattr(x, "_cached") and its kin: a private attribute by name.
+    by_name = {id(node.args[1]) for node in ast.walk(tree)
+               if isinstance(node, ast.Call)
+               and isinstance(node.func, ast.Name)
+               and node.func.id in ("getattr", "setattr", "hasattr",
+                                    "delattr") and len(node.args) > 1
+               and isinstance(node.args[1], ast.Constant)
+               and node.args[1].value in _CPYTHON_PRIVATE_ATTRIBUTES}
+    for node in ast.walk(tree):
+        what = None
+        if isinstance(node, ast.Attribute):
+            what = _attribute_use(node, bound)
+        elif isinstance(node, ast.Call) and isinstance(node.func,
+                                                       ast.Attribute):
+            what = _mutation_of_import_state(node, bound)
+        elif isinstance(node, ast.Constant) and isinstance(
+                node.value, str) and id(node) not in docstrings and (
+                id(node) in by_name or any(
+                    name in node.value
+                    for name in _CPYTHON_INTERNAL_STRINGS)):
+            what = "the name {!r}".format(node.value)
+        if what is not None:
+            found.append((node.lineno, what))
+    return sorted(set(found))
+
+
+#: Uses still outside _cpython, as (module, what): to be moved by the lead
+#: (issue #23), who empties this list.  An entry that no longer occurs
+#: fails the test too, so that the list only shrinks.
+KNOWN = {
+    # to be moved by the lead (#23): FileFinder's hook recognised by its
+    # closure's name; EntryCache in sys.meta_path to hear
+    # invalidate_caches().
+    ("_entries", "the name 'path_hook_for_FileFinder'"),
+    ("_entries", "sys.meta_path.append()"),
+    # to be moved by the lead (#23): the warning's stack level found by
+    # walking frames; a key of its own put in sys.path_importer_cache.
+    ("_hooks", "sys._getframe"),
+    ("_hooks", "frame introspection: frame.f_back"),
+    ("_hooks", "sys.path_importer_cache"),
+}
+
+
+def _all_private_api_uses():
+    found = {}
+    for module in MODULES:
+        if module == "_cpython":
+            continue
+        with open(os.path.join(PACKAGE, module + ".py"),
+                  encoding="utf-8") as f:
+            for line, what in _private_api_uses(f.read()):
+                found.setdefault((module, what), []).append(line)
+    return found
+
+
+def test_cpython_private_api_only_in_its_module():
+    """CPython's private names (``_imp``, ``importlib._bootstrap*``,
+    ``sys._getframe``, any private attribute of a standard-library module
+    or of importlib's objects), frame introspection and changes to the
+    import system's state are used in ``_cpython`` only."""
+    found = _all_private_api_uses()
+    outside = ["runpath_spec/{}.py:{}: {}".format(module, line, what)
+               for (module, what), lines in sorted(found.items())
+               if (module, what) not in KNOWN for line in lines]
+    assert outside == []
+    assert sorted(set(KNOWN) - set(found)) == []
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("import _imp\n_imp.source_hash(1, b'')", [
+        (1, "import _imp"), (2, "_imp.source_hash")]),
+    ("from importlib import _bootstrap_external as be", [
+        (1, "from importlib import _bootstrap_external")]),
+    ("import importlib._bootstrap", [(1, "import importlib._bootstrap")]),
+    ("import sys\nf = sys._getframe(1)\nf = f.f_back", [
+        (2, "sys._getframe"), (3, "frame introspection: f.f_back")]),
+    ("import importlib.machinery as m\nm._x", [
+        (2, "importlib.machinery._x")]),
+    ("from importlib import util\nutil._resolve_name", [
+        (2, "importlib.util._resolve_name")]),
+    ("import importlib.util\nimportlib.util._x", [
+        (2, "importlib.util._x")]),
+    ("def f(spec):\n    return spec._cached", [(2, "._cached")]),
+    ("def f(s):\n    return getattr(s, '_cached')", [
+        (2, "the name '_cached'")]),
+    ("def f(h):\n    return h.__qualname__.endswith("
+     "'path_hook_for_FileFinder')", [
+         (2, "the name 'path_hook_for_FileFinder'")]),
+    ("import sys\nsys.meta_path.append(1)\nc = sys.path_importer_cache", [
+        (2, "sys.meta_path.append()"), (3, "sys.path_importer_cache")]),
+    ("import inspect\ninspect.currentframe()", [
+        (2, "frame introspection: inspect.currentframe")]),
+    ("from _frozen_importlib import ModuleSpec", [
+        (1, "from _frozen_importlib import")]),
+    # Not private: dunders, the package's own names, self's attributes,
+    # reading the import system's lists, docstrings, comments.
+    ('"""_cached, path_hook_for_FileFinder"""\nimport sys\n'
+     "from . import _files\nfrom runpath_spec import _main\n"
+     "_main._x  # sys._getframe\nsys.__name__\n"
+     "import _thread\n_thread.allocate_lock()\nx = {'_loaders': 1}\n"
+     "for f in sys.meta_path: pass\n"
+     "class C:\n    def f(self):\n        return self._cached", []),
+])
+def test_the_private_api_check_finds_each_kind_of_use(source, expected):
+    assert _private_api_uses(source) == expected
 
 
 @pytest.mark.parametrize("module", MODULES)
