@@ -15,7 +15,8 @@ import pytest
 
 from runpath_spec import _install
 
-from conftest import PROJECT, make_scratch_venv, make_standin_venv
+from conftest import (PROJECT, make_scratch_venv, make_standin_venv,
+                      run_python)
 
 SHIM_SOURCE = os.path.join(PROJECT, "runpath_spec_runpy.py")
 
@@ -278,13 +279,6 @@ def test_cli_installer_options(site, capsys):
 
 # -- in a scratch virtual environment --------------------------------------
 
-def _run(python, *args, **kw):
-    kw.setdefault("stdout", subprocess.PIPE)
-    kw.setdefault("stderr", subprocess.PIPE)
-    return subprocess.run([python] + list(args), universal_newlines=True,
-                          timeout=300, **kw)
-
-
 MODULES = "import sys; print(' '.join(sorted(sys.modules)))"
 AUDIT = """\
 import sys
@@ -299,12 +293,12 @@ sys.addaudithook(_hook)
 def test_installer_in_a_scratch_venv(tmp_path):
     python = make_scratch_venv(tmp_path / "venv")
     bare = set(out_of(python, MODULES).split())
-    out = _run(python, "-m", "runpath_spec", "--install-runpy")
+    out = run_python(python, "-m", "runpath_spec", "--install-runpy")
     assert out.returncode == 0 and _install.PTH in out.stdout, out.stderr
     # A bare start adds the stand-in and nothing else.
     added = set(out_of(python, MODULES).split()) - bare
     assert added == {"_runpath_spec_runpy", "runpy"}
-    out = _run(python, "-c", "import runpy, runpath_spec.compat as c; "
+    out = run_python(python, "-c", "import runpy, runpath_spec.compat as c; "
                "print(runpy.run_path is c.run_path)")
     assert out.stdout.strip() == "True", out.stderr
     # python -m and a zip application run through runpath_spec.
@@ -312,19 +306,19 @@ def test_installer_in_a_scratch_venv(tmp_path):
                                      " m; print(m.__file__)"))
     with open(os.path.join(purelib, "sitecustomize.py"), "w") as f:
         f.write(AUDIT)
-    out = _run(python, "-m", "json.tool", input='{"a": 1}')
+    out = run_python(python, "-m", "json.tool", input='{"a": 1}')
     assert out.returncode == 0 and '"a": 1' in out.stdout, out.stderr
     assert "AUDIT runpath_spec.run" in out.stderr and "json" in out.stderr
     app = tmp_path / "app.zip"
     with zipfile.ZipFile(str(app), "w") as zf:
         zf.writestr("__main__.py", "print('zipped')\n")
-    out = _run(python, str(app))
+    out = run_python(python, str(app))
     assert out.stdout.strip() == "zipped", out.stderr
     assert "AUDIT runpath_spec.run %r" % os.path.join(
         str(app), "__main__.py") in out.stderr
     os.remove(os.path.join(purelib, "sitecustomize.py"))
     # Uninstalled: runpy is the standard library's again.
-    out = _run(python, "-m", "runpath_spec", "--uninstall-runpy")
+    out = run_python(python, "-m", "runpath_spec", "--uninstall-runpy")
     assert out.stdout.count("removed ") == 3, out.stdout
     stdlib = out_of(python, "import sysconfig, os; print(os.path.join("
                     "sysconfig.get_paths()['stdlib'], 'runpy.py'))")
@@ -358,14 +352,14 @@ def test_a_bare_start_adds_only_the_shim_and_what_any_pth_costs(tmp_path):
     assert ("encodings.utf_8_sig" in any_pth) == (
         sys.version_info >= (3, 13)
         and sys.implementation.name == "cpython"), any_pth
-    out = _run(python, "-m", "runpath_spec", "--install-runpy")
+    out = run_python(python, "-m", "runpath_spec", "--install-runpy")
     assert out.returncode == 0, out.stderr
     added = set(out_of(python, MODULES).split()) - bare
     assert added - any_pth == {"_runpath_spec_runpy", "runpy"}
 
 
 def out_of(python, code):
-    out = _run(python, "-c", code, cwd=os.path.dirname(python))
+    out = run_python(python, "-c", code, cwd=os.path.dirname(python))
     assert out.returncode == 0, out.stderr
     return out.stdout.strip()
 
@@ -379,7 +373,7 @@ def test_runpath_spec_uninstalled_while_the_standin_is_installed(tmp_path):
         "runpath_spec_dev.pth")
     os.remove(dev_pth)  # runpath_spec is no longer importable
     (tmp_path / "hellomod.py").write_text("print('hello')\n")
-    out = _run(python, "-m", "hellomod", cwd=str(tmp_path))
+    out = run_python(python, "-m", "hellomod", cwd=str(tmp_path))
     assert (out.stdout, out.stderr, out.returncode) == ("hello\n", "", 0)
     assert out_of(python, "import runpy; runpy.run_path; "
                   "print(runpy.__name__)") == "runpy"

@@ -59,7 +59,7 @@ def _need_mypy():
         pytest.skip("runpath_spec is not imported from a source checkout")
 
 
-def _env(tmp_path):
+def _mypy_env(tmp_path):
     env = dict(os.environ)
     # Every run gets its own cache: nothing written into the checkout.
     env["MYPY_CACHE_DIR"] = str(tmp_path / "mypy_cache")
@@ -79,7 +79,7 @@ def _mypy(tmp_path, *args):
     proc = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-color-output",
          "--show-error-codes", "--no-error-summary", *args],
-        cwd=ROOT, env=_env(tmp_path), stdout=subprocess.PIPE,
+        cwd=ROOT, env=_mypy_env(tmp_path), stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, universal_newlines=True, timeout=600)
     return proc.returncode, proc.stdout
 
@@ -236,7 +236,7 @@ def test_client_runs(tmp_path):
     scratch.mkdir()
     proc = subprocess.run(
         [sys.executable, CLIENT, str(scratch)], cwd=str(tmp_path),
-        env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=_mypy_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         universal_newlines=True, timeout=300)
     assert proc.returncode == 0, proc.stdout
     assert proc.stdout.strip().endswith("typing client: ok"), proc.stdout
@@ -281,7 +281,7 @@ def test_stubs_match_the_code(tmp_path):
         [sys.executable, "-m", "mypy.stubtest", "--concise",
          "--mypy-config-file", os.path.join(TYPING, "stubtest.ini"),
          "--allowlist", str(allowlist), "runpath_spec"],
-        cwd=ROOT, env=_env(tmp_path), stdout=subprocess.PIPE,
+        cwd=ROOT, env=_mypy_env(tmp_path), stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, universal_newlines=True, timeout=600)
     assert proc.returncode == 0, proc.stdout
 
@@ -300,7 +300,7 @@ def test_stubtest_sees_a_drift(tmp_path):
                          "def spec_from_module(module_name: str)")
     assert wrong != text
     stub.write_text(wrong, encoding="utf-8")
-    env = _env(tmp_path)
+    env = _mypy_env(tmp_path)
     env["PYTHONPATH"] = str(copy)
     proc = subprocess.run(
         [sys.executable, "-m", "mypy.stubtest", "--concise",
