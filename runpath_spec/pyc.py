@@ -73,7 +73,7 @@ RESERVED_FLAGS = 0xFFFFFFFF & ~(FLAG_HASH_BASED | FLAG_CHECK_SOURCE)
 #: (to 3.13) and Include/internal/pycore_magic_number.h (3.14 on).  A release
 #: line's number is frozen at its first release candidate: 3.14 writes 3627
 #: and 3.15 writes 3666 (3.15.2 read off the interpreter; the numbers between
-#: 3657 and 3666 were 3.15's betas).  tests/test_pyc.py checks the table
+#: 3657 and 3666 were 3.15's betas).  tests/test_pyc_header.py checks the table
 #: against every interpreter on the machine, so a new one cannot slip by.
 _MAGIC_HISTORY = (
     ("3.0", ((3000, 3000), (3010, 3010), (3020, 3020), (3030, 3030),

@@ -7,6 +7,7 @@ files, the same name).
 """
 
 import importlib
+import importlib.machinery
 import json
 import os
 import py_compile
@@ -40,6 +41,22 @@ PATH_KINDS = ("script", "suffixless", "pyc", "pyc_named_source", "directory",
 
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+#: A target body that :class:`RewritingLoader` rewrites.
+REWRITABLE = "value = 'ORIGINAL'\n"
+#: What the rewriting loaders and finders of the tests were asked for.
+USED = []
+
+
+class RewritingLoader(importlib.machinery.SourceFileLoader):
+    """A source-transforming loader, as assertion rewriters and Hy have."""
+
+    def source_to_code(self, data, path, *args, **kwargs):
+        # *args, **kwargs: 3.15 passes the module name too.
+        USED.append(path)
+        return super().source_to_code(
+            data.replace(b"ORIGINAL", b"REWRITTEN"), path, *args, **kwargs)
 
 
 def write(path, data):
@@ -89,6 +106,42 @@ def make_zip(zip_path, members, prefix=b""):
         with open(zip_path, "wb") as f:
             f.write(prefix + data)
     return zip_path
+
+
+#: Each pyc invalidation mode (PEP 552), by the name pyc headers give it.
+PYC_MODES = {
+    "timestamp": py_compile.PycInvalidationMode.TIMESTAMP,
+    "checked-hash": py_compile.PycInvalidationMode.CHECKED_HASH,
+    "unchecked-hash": py_compile.PycInvalidationMode.UNCHECKED_HASH,
+}
+#: Where a pyc can be run from: a file, a directory's or a zip's __main__.
+PYC_PLACES = ("file", "directory", "zip")
+
+
+def good_pyc(tmp_path, mode="timestamp", body="result = 'ran'\n"):
+    """``tmp_path/target.pyc``, compiled from ``target.py`` beside it."""
+    src = tmp_path / "target.py"
+    src.write_text(body)
+    return compile_pyc(str(src), str(tmp_path / "target.pyc"),
+                       PYC_MODES[mode])
+
+
+def place_pyc(tmp_path, data, where):
+    """Put pyc *data* where a target would be (one of PYC_PLACES); return
+    the path to run."""
+    if where == "file":
+        p = tmp_path / "placed.pyc"
+        p.write_bytes(data)
+        return str(p)
+    if where == "directory":
+        d = tmp_path / "placed_dir"
+        d.mkdir()
+        (d / "__main__.pyc").write_bytes(data)
+        return str(d)
+    z = str(tmp_path / "placed.zip")
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("__main__.pyc", data)
+    return z
 
 
 def _pyc_bytes(tmp, body):
