@@ -111,9 +111,19 @@ def test_install_leaves_a_standin_or_compat_in_place(tmp_path):
     assert out.split() == ["True", "True"]
 
 
+#: How many of the package's modules (the CLI's own aside) the CLI may
+#: import to run a script: eleven today (docs/performance.md names them),
+#: each costing the import system's fixed 0.3-0.4 million instructions.
+#: One more is room for the shape to change; beyond that, the start-up
+#: benchmark decides.
+MAX_OWN_MODULES_FOR_A_SCRIPT = 12
+
+
 def test_the_cli_imports_only_what_a_script_needs(tmp_path):
     """No module the target may never need: the CLI's own start-up
-    imports runpath_spec's engine and nothing of the standard library."""
+    imports runpath_spec's engine and nothing of the standard library
+    (the promise, not today's file list: at most
+    MAX_OWN_MODULES_FOR_A_SCRIPT of ours)."""
     (tmp_path / "hello.py").write_text("print('hello')\n")
     out = _python(
         "before = set(sys.modules)\n"
@@ -128,12 +138,14 @@ def test_the_cli_imports_only_what_a_script_needs(tmp_path):
     # to no time: the CLI may use them.
     assert not {m for m in added if not m.startswith("runpath_spec")
                 and m not in sys.builtin_module_names}, added
+    own = {m for m in added if m == "runpath_spec" or m.startswith(
+        "runpath_spec.") and m != "runpath_spec.__main__"}  # (the CLI)
+    assert len(own) <= MAX_OWN_MODULES_FOR_A_SCRIPT, sorted(own)
     # Nor what only another kind of target, or an error, needs: the pyc
-    # module and the error classes are a fifth of the CLI's own imports.
-    assert added.isdisjoint({"runpath_spec._api", "runpath_spec._modules",
-                             "runpath_spec.compat", "runpath_spec.pyc",
-                             "runpath_spec.errors", "runpath_spec._cache",
-                             "runpath_spec._hooks"}), added
+    # module and the error classes are a fifth of the CLI's own imports;
+    # the runpy stand-in is for runpy's callers.
+    assert own.isdisjoint({"runpath_spec.compat", "runpath_spec.pyc",
+                           "runpath_spec.errors"}), added
 
 
 @pytest.mark.parametrize("target, needs", [
