@@ -9,6 +9,8 @@ import pytest
 
 import runpath_spec
 
+from shape import duplicated_helpers, private_api_uses
+
 PACKAGE = os.path.dirname(os.path.abspath(runpath_spec.__file__))
 MODULES = sorted(name[:-3] for name in os.listdir(PACKAGE)
                  if name.endswith(".py"))
@@ -96,167 +98,6 @@ def test_no_import_cycle_between_the_package_modules():
 
 # -- CPython's private API: in _cpython only ---------------------------------
 
-def _private(name):
-    return name.startswith("_") and not name.startswith("__")
-
-
-def _cpython_private_attributes():
-    """The private attributes of importlib's and zipimport's objects, read
-    off live ones: ``ModuleSpec._cached``, ``FileFinder._path_cache``,
-    zipimporter's ``_files``..."""
-    import importlib.machinery as machinery
-    import tempfile
-    import zipfile
-    import zipimport
-    with tempfile.TemporaryDirectory() as tmp:
-        archive = os.path.join(tmp, "a.zip")
-        with zipfile.ZipFile(archive, "w") as zf:
-            zf.writestr("m.py", "")
-        samples = [machinery.ModuleSpec("m", None),
-                   machinery.SourceFileLoader("m", "/m.py"),
-                   machinery.SourcelessFileLoader("m", "/m.pyc"),
-                   machinery.ExtensionFileLoader("m", "/m.so"),
-                   machinery.FileFinder(tmp), machinery.PathFinder,
-                   machinery.FrozenImporter, machinery.BuiltinImporter,
-                   zipimport.zipimporter(archive)]
-        names = set()
-        for sample in samples:
-            names.update(name for name in dir(sample) if _private(name))
-            names.update(name for name in getattr(sample, "__dict__", ())
-                         if _private(name))
-    return frozenset(names)
-
-
-def _cpython_internal_strings():
-    """Names of CPython's inner functions that code could recognise
-    objects by (``FileFinder.path_hook``'s closure)."""
-    import importlib.machinery as machinery
-    hook = machinery.FileFinder.path_hook((machinery.SourceFileLoader,
-                                           [".py"]))
-    return frozenset([hook.__name__])
-
-
-_CPYTHON_PRIVATE_ATTRIBUTES = _cpython_private_attributes()
-_CPYTHON_INTERNAL_STRINGS = _cpython_internal_strings()
-#: Frame introspection: these functions, and any ``frame.f_back``.
-_FRAME_FUNCTIONS = {"sys": {"_getframe", "_getframemodulename"},
-                    "inspect": {"currentframe", "stack", "getouterframes",
-                                "getframeinfo"}}
-#: The import system's state: mutated (the cache: touched at all) only
-#: through _cpython.
-_IMPORT_STATE = {"meta_path", "path_hooks", "path_importer_cache"}
-_MUTATORS = {"append", "insert", "extend", "remove", "pop", "clear"}
-
-
-#: Modules with a leading underscore that the library reference documents
-#: as public (low-level) API.
-_DOCUMENTED = {"_thread"}
-
-
-def _private_module(dotted):
-    return dotted.split(".")[0] not in _DOCUMENTED and any(
-        _private(part) for part in dotted.split("."))
-
-
-def _foreign_imports(tree):
-    """``({bound name: what it is}, violations)`` for the imports in
-    *tree* of anything outside the package; the violations are imports of
-    a private module or name."""
-    bound, found = {}, []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name.split(".")[0] == "runpath_spec":
-                    continue
-                if _private_module(alias.name):
-                    found.append((node.lineno, "import " + alias.name))
-                root = alias.name.split(".")[0]
-                bound[alias.asname or root] = (
-                    alias.name if alias.asname else root)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and \
-                node.module.split(".")[0] != "runpath_spec":
-            if _private_module(node.module):
-                found.append((node.lineno, "from {} import".format(
-                    node.module)))
-            for alias in node.names:
-                if _private(alias.name):
-                    found.append((node.lineno, "from {} import {}".format(
-                        node.module, alias.name)))
-                bound[alias.asname or alias.name] = "{}.{}".format(
-                    node.module, alias.name)
-    return bound, found
-
-
-def _dotted(node):
-    """``a.b.c`` for an attribute chain on a name, else ``None``."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        return ".".join([node.id] + parts[::-1])
-    return None
-
-
-def _attribute_use(node, bound):
-    dotted = _dotted(node.value)
-    root = dotted.split(".")[0] if dotted else None
-    full = bound[root] + dotted[len(root):] if root in bound else None
-    if full is not None and (_private(node.attr) or _private_module(full)):
-        return "{}.{}".format(full, node.attr)
-    if node.attr in _CPYTHON_PRIVATE_ATTRIBUTES and root not in ("self",
-                                                                 "cls"):
-        return "." + node.attr
-    if node.attr == "f_back" or node.attr in _FRAME_FUNCTIONS.get(full, ()):
-        return "frame introspection: {}.{}".format(full or dotted,
-                                                   node.attr)
-    if full == "sys" and node.attr == "path_importer_cache":
-        return "sys.path_importer_cache"
-    return None
-
-
-def _mutation_of_import_state(node, bound):
-    target = _dotted(node.func.value) or ""
-    root, _, rest = target.partition(".")
-    if node.func.attr in _MUTATORS and bound.get(root) == "sys" and \
-            rest in _IMPORT_STATE:
-        return "sys.{}.{}()".format(rest, node.func.attr)
-    return None
-
-
-def _private_api_uses(source):
-    """``[(line, what)]``: every use in *source* of CPython's private API,
-    frame introspection or the import system's internal state."""
-    tree = ast.parse(source)
-    bound, found = _foreign_imports(tree)
-    docstrings = {id(node.value) for node in ast.walk(tree)
-                  if isinstance(node, ast.Expr)}
-    # getattr(x, "_cached") and its kin: a private attribute by name.
-    by_name = {id(node.args[1]) for node in ast.walk(tree)
-               if isinstance(node, ast.Call)
-               and isinstance(node.func, ast.Name)
-               and node.func.id in ("getattr", "setattr", "hasattr",
-                                    "delattr") and len(node.args) > 1
-               and isinstance(node.args[1], ast.Constant)
-               and node.args[1].value in _CPYTHON_PRIVATE_ATTRIBUTES}
-    for node in ast.walk(tree):
-        what = None
-        if isinstance(node, ast.Attribute):
-            what = _attribute_use(node, bound)
-        elif isinstance(node, ast.Call) and isinstance(node.func,
-                                                       ast.Attribute):
-            what = _mutation_of_import_state(node, bound)
-        elif isinstance(node, ast.Constant) and isinstance(
-                node.value, str) and id(node) not in docstrings and (
-                id(node) in by_name or any(
-                    name in node.value
-                    for name in _CPYTHON_INTERNAL_STRINGS)):
-            what = "the name {!r}".format(node.value)
-        if what is not None:
-            found.append((node.lineno, what))
-    return sorted(set(found))
-
-
 #: Uses still outside _cpython, as (module, what): to be moved by the lead
 #: (issue #23), who empties this list.  An entry that no longer occurs
 #: fails the test too, so that the list only shrinks.
@@ -274,14 +115,14 @@ KNOWN = {
 }
 
 
-def _all_private_api_uses():
+def _allprivate_api_uses():
     found = {}
     for module in MODULES:
         if module == "_cpython":
             continue
         with open(os.path.join(PACKAGE, module + ".py"),
                   encoding="utf-8") as f:
-            for line, what in _private_api_uses(f.read()):
+            for line, what in private_api_uses(f.read()):
                 found.setdefault((module, what), []).append(line)
     return found
 
@@ -291,7 +132,7 @@ def test_cpython_private_api_only_in_its_module():
     ``sys._getframe``, any private attribute of a standard-library module
     or of importlib's objects), frame introspection and changes to the
     import system's state are used in ``_cpython`` only."""
-    found = _all_private_api_uses()
+    found = _allprivate_api_uses()
     outside = ["runpath_spec/{}.py:{}: {}".format(module, line, what)
                for (module, what), lines in sorted(found.items())
                if (module, what) not in KNOWN for line in lines]
@@ -335,7 +176,7 @@ def test_cpython_private_api_only_in_its_module():
      "class C:\n    def f(self):\n        return self._cached", []),
 ])
 def test_the_private_api_check_finds_each_kind_of_use(source, expected):
-    assert _private_api_uses(source) == expected
+    assert private_api_uses(source) == expected
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -400,3 +241,52 @@ def test_private_names_do_not_cross_modules(module):
                 assert not (alias.name.startswith("_")
                             and not alias.name.startswith("__")), (
                     module, node.module, alias.name)
+
+
+# -- the tests' own shape -----------------------------------------------------
+
+TESTS = os.path.dirname(os.path.abspath(__file__))
+#: No test file is longer: past it, a file holds more than one topic.
+MAX_TEST_FILE_LINES = 500
+
+
+def _test_sources():
+    """{file name: source} of tests/*.py (tests/typing holds mypy's inputs,
+    not tests)."""
+    sources = {}
+    for name in sorted(os.listdir(TESTS)):
+        if name.endswith(".py"):
+            with open(os.path.join(TESTS, name), encoding="utf-8") as f:
+                sources[name] = f.read()
+    return sources
+
+
+def test_no_test_file_is_over_the_size_limit():
+    lengths = {name: len(source.splitlines())
+               for name, source in _test_sources().items()}
+    assert {name: n for name, n in lengths.items()
+            if n > MAX_TEST_FILE_LINES} == {}
+
+
+def test_no_test_helper_is_duplicated():
+    """A helper two test files need lives in conftest.py, once; a helper
+    of one file with another meaning has a name of its own."""
+    assert duplicated_helpers(_test_sources()) == []
+
+
+def test_the_duplicate_check_finds_copies():
+    copied = ("def read(path):\n    with open(path, 'rb') as f:\n"
+              "        return f.read()\n")
+    renamed = ("def _read(p):\n    '''Bytes.'''\n    with open(p, 'rb') as f:"
+               "\n        return f.read()\n")
+    same_name = "def read(path, mode):\n    return [path, mode, 1, 2, 3]\n"
+    trivial = "def create_module(self, spec):\n    return None\n"
+    assert duplicated_helpers({"a.py": copied, "b.py": renamed}) == [
+        "a.py:1 read = b.py:1 _read"]
+    assert duplicated_helpers({"a.py": copied, "b.py": same_name}) == [
+        "a.py:1 read = b.py:1 read"]
+    assert duplicated_helpers({"a.py": trivial, "b.py": trivial}) == [
+        "a.py:1 create_module = b.py:1 create_module"]
+    assert duplicated_helpers({"a.py": "class A:\n    " + trivial.replace(
+        "\n", "\n    "), "b.py": "class B:\n    " + trivial.replace(
+        "\n", "\n    ")}) == []

@@ -23,6 +23,8 @@ import sys
 
 import pytest
 
+from shape import is_private_name
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 PACKAGE = os.path.join(os.path.dirname(HERE), "runpath_spec")
 ALLOWLIST = os.path.join(HERE, "dead_code_allowlist.txt")
@@ -58,10 +60,6 @@ def _without_private_all(source):
     return "".join(lines)
 
 
-def _is_private(name):
-    return name.startswith("_") and not name.startswith("__")
-
-
 def _copy_package(dest):
     import runpath_spec
     shutil.copytree(PACKAGE, dest, ignore=shutil.ignore_patterns(
@@ -70,7 +68,7 @@ def _copy_package(dest):
         f.write("# used by name: runpath_spec._WHERE\n")
         f.write("".join(name + "\n" for name in runpath_spec._WHERE))
     for name in os.listdir(dest):
-        if name.endswith(".py") and _is_private(name):
+        if name.endswith(".py") and is_private_name(name):
             path = os.path.join(dest, name)
             with open(path, encoding="utf-8") as f:
                 source = f.read()
@@ -127,7 +125,7 @@ def test_the_check_finds_dead_code_behind_a_private_all(tmp_path):
     copy = str(tmp_path / "copy")
     shutil.copytree(str(package), copy)
     for name in os.listdir(copy):
-        if _is_private(name):
+        if is_private_name(name):
             path = os.path.join(copy, name)
             with open(path) as f:
                 source = f.read()
