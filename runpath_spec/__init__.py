@@ -15,23 +15,44 @@ import sys as _sys  # (always loaded)
 
 # Every public name loads on first use (PEP 562): `python -m runpath_spec`
 # imports only what running its target needs, and `import runpath_spec`
-# costs next to nothing.  Public name -> the module that defines it.
-_WHERE = dict.fromkeys(("run_path", "run_module"), "_api")
-_WHERE.update(exec_spec="_executor", spec_from_path="_finders",
-              spec_from_module="_modules", derive="_profiles",
-              register_loader="_plugins", unregister_loader="_plugins",
-              SourceScriptLoader="_loaders", BytecodeScriptLoader="_loaders",
-              run_main="_main", MainTarget="_main")
-_WHERE.update(dict.fromkeys((
-    "RunpathError", "MainNotFoundError", "BadPathError",
-    "NotRegularFileError", "BadZipError", "PycError", "BadMagicError",
-    "BadFlagsError", "TruncatedPycError", "StalePycError",
-    "ImportHookWarning"), "errors"))
+# costs next to nothing.  The one list of the public names: name -> the
+# module that defines it.  `__all__` is made from it, and
+# tests/test_typing.py checks the stub (__init__.pyi) against it.  A new
+# public name is one line here, then its declaration in the stub.
+_WHERE = {
+    "run_path": "_api",
+    "run_module": "_api",
+    "run_main": "_main",
+    "MainTarget": "_main",
+    "spec_from_path": "_finders",
+    "spec_from_module": "_modules",
+    "exec_spec": "_executor",
+    "derive": "_profiles",
+    "register_loader": "_plugins",
+    "unregister_loader": "_plugins",
+    "SourceScriptLoader": "_loaders",
+    "BytecodeScriptLoader": "_loaders",
+    "RunpathError": "errors",
+    "MainNotFoundError": "errors",
+    "BadPathError": "errors",
+    "NotRegularFileError": "errors",
+    "BadZipError": "errors",
+    "PycError": "errors",
+    "BadMagicError": "errors",
+    "BadFlagsError": "errors",
+    "TruncatedPycError": "errors",
+    "StalePycError": "errors",
+    "ImportHookWarning": "errors",
+}
+#: Public submodules that are attributes of the package on first use (as
+#: they were when this module imported everything); not in ``__all__``.
+_SUBMODULES = ("errors", "pyc")
+__all__ = list(_WHERE)
 
 
 def __getattr__(name):
     where = _WHERE.get(name)
-    if where is None and name in ("errors", "pyc"):
+    if where is None and name in _SUBMODULES:
         # Public submodules, attributes once imported (as they were when
         # this module imported everything).
         return _submodule(name)
@@ -63,13 +84,9 @@ def _submodule(name):
     try:
         __import__(full)
     except ModuleNotFoundError:
+        from ._cpython import import_with_finder
         with _AS_AT_IMPORT[0]:
-            finder = _as_at_import()
-            _sys.meta_path.append(finder)
-            try:
-                __import__(full)
-            finally:
-                _sys.meta_path.remove(finder)
+            import_with_finder(full, _as_at_import())
     return _sys.modules[full]
 
 
@@ -101,29 +118,3 @@ _AS_AT_IMPORT = (__import__("_thread").allocate_lock(), list(_sys.path),
 
 def __dir__():
     return sorted(set(globals()) | set(_WHERE))
-
-__all__ = [
-    "run_path",
-    "run_module",
-    "run_main",
-    "MainTarget",
-    "spec_from_path",
-    "spec_from_module",
-    "exec_spec",
-    "derive",
-    "register_loader",
-    "unregister_loader",
-    "SourceScriptLoader",
-    "BytecodeScriptLoader",
-    "RunpathError",
-    "MainNotFoundError",
-    "BadPathError",
-    "NotRegularFileError",
-    "BadZipError",
-    "PycError",
-    "BadMagicError",
-    "BadFlagsError",
-    "TruncatedPycError",
-    "StalePycError",
-    "ImportHookWarning",
-]

@@ -32,6 +32,8 @@ from .errors import (
     TruncatedPycError as TruncatedPycError,
 )
 
+# The public names: runpath_spec._WHERE is the one list (tests/test_typing.py
+# checks that this __all__ equals it, in order, and that each is declared).
 __all__ = [
     "run_path",
     "run_module",

@@ -24,6 +24,7 @@ in ``docs/how-it-works.rst``.)
 """
 
 import _imp
+import sys
 from importlib import _bootstrap_external
 from importlib._bootstrap_external import (MAGIC_NUMBER, cache_from_source,
                                            spec_from_file_location)
@@ -33,7 +34,7 @@ __all__ = ["MAGIC_NUMBER", "cache_from_source", "spec_from_file_location",
            "is_importlibs_own", "SOURCE_FILE_LOADER_STEPS",
            "refresh_zip_directory", "thread_local",
            "check_hash_based_pycs", "cached_is_unset",
-           "code_from_timestamp_pyc"]
+           "code_from_timestamp_pyc", "import_with_finder"]
 
 
 def fix_co_filename(code, path):
@@ -140,6 +141,16 @@ def refresh_zip_directory(finder):
     else:
         zipimport._zip_directory_cache[finder.archive] = files
     finder._files = files
+
+
+def import_with_finder(fullname, finder):
+    """``__import__(fullname)`` with *finder* last on ``sys.meta_path``
+    meanwhile (the import system's state: changed here only)."""
+    sys.meta_path.append(finder)
+    try:
+        __import__(fullname)
+    finally:
+        sys.meta_path.remove(finder)
 
 
 try:

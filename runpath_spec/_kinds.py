@@ -16,7 +16,7 @@ from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 from ._versions import PYPY
 
 __all__ = ["Kind", "SOURCE", "BYTECODE", "DIRECTORY", "ZIP", "MODULE",
-           "CUSTOM", "HOOK", "HOOKED_DIRECTORY", "HOOKED_ZIP", "KINDS",
+           "CUSTOM", "HOOK", "HOOKED_DIRECTORY", "HOOKED_ZIP",
            "startup_added_path0"]
 
 
@@ -123,6 +123,3 @@ CUSTOM = _Foreign("custom")
 HOOK = _Foreign("hook")
 HOOKED_DIRECTORY = _HookedEntry("directory")
 HOOKED_ZIP = _HookedEntry("zip")
-#: Every kind by name (the hooked entries are named as the plain ones).
-KINDS = {kind: kind for kind in (SOURCE, BYTECODE, DIRECTORY, ZIP, MODULE,
-                                 CUSTOM, HOOK)}

@@ -48,18 +48,15 @@ def _errors():
     return errors
 
 
-if False:  # for the annotations only
-    from .errors import TruncatedPycError
-
 _ERROR_NAMES = frozenset(["PycError", "BadMagicError", "BadFlagsError",
                           "TruncatedPycError", "StalePycError"])
 
 
-def __getattr__(name: str) -> type:
+def __getattr__(name):
     # The error classes were this module's attributes when it imported
     # them eagerly (``except pyc.PycError``): they still are (PEP 562).
     if name in _ERROR_NAMES:
-        return getattr(_errors(), name)  # type: ignore[no-any-return]
+        return getattr(_errors(), name)
     raise AttributeError("module {!r} has no attribute {!r}".format(
         __name__, name))
 
@@ -76,7 +73,7 @@ RESERVED_FLAGS = 0xFFFFFFFF & ~(FLAG_HASH_BASED | FLAG_CHECK_SOURCE)
 #: (to 3.13) and Include/internal/pycore_magic_number.h (3.14 on).  A release
 #: line's number is frozen at its first release candidate: 3.14 writes 3627
 #: and 3.15 writes 3666 (3.15.2 read off the interpreter; the numbers between
-#: 3657 and 3666 were 3.15's betas).  tests/test_pyc.py checks the table
+#: 3657 and 3666 were 3.15's betas).  tests/test_pyc_header.py checks the table
 #: against every interpreter on the machine, so a new one cannot slip by.
 _MAGIC_HISTORY = (
     ("3.0", ((3000, 3000), (3010, 3010), (3020, 3020), (3030, 3030),
@@ -132,40 +129,39 @@ class PycHeader:
     __slots__ = ("magic", "flags", "kind", "mtime", "source_size",
                  "source_hash")
 
-    def __init__(self, magic: bytes, flags: int, kind: str,
-                 mtime: "int | None" = None, source_size: "int | None" = None,
-                 source_hash: "bytes | None" = None) -> None:
+    def __init__(self, magic, flags, kind, mtime=None, source_size=None,
+                 source_hash=None):
         for field, value in zip(self.__slots__, (magic, flags, kind, mtime,
                                                  source_size, source_hash)):
             object.__setattr__(self, field, value)
 
-    def __setattr__(self, name: str, value: object) -> None:
+    def __setattr__(self, name, value):
         raise AttributeError("PycHeader is immutable: cannot set {!r}"
                              .format(name))
 
-    def _fields(self) -> tuple:
+    def _fields(self):
         return tuple(getattr(self, field) for field in self.__slots__)
 
-    def __eq__(self, other: object) -> bool:
+    def __eq__(self, other):
         if type(other) is not PycHeader:
             return NotImplemented
         return self._fields() == other._fields()
 
-    def __hash__(self) -> int:
+    def __hash__(self):
         return hash(self._fields())
 
-    def __repr__(self) -> str:
+    def __repr__(self):
         return "PycHeader({})".format(", ".join(
             "{}={!r}".format(field, getattr(self, field))
             for field in self.__slots__))
 
     @property
-    def magic_int(self) -> "int | None":
+    def magic_int(self):
         """The release number inside the magic, or ``None`` if it is not one."""
         return magic_to_int(self.magic)
 
     @property
-    def python_version(self) -> "str | None":
+    def python_version(self):
         """The Python ``X.Y`` that writes this magic number, if any.
 
         :attr:`implementation` tells whose: CPython's or, for example,
@@ -174,13 +170,13 @@ class PycHeader:
         return python_version_for_magic(self.magic)
 
     @property
-    def implementation(self) -> "str | None":
+    def implementation(self):
         """``"CPython"``, ``"PyPy"`` or ``None``: who writes this magic."""
         release = implementation_for_magic(self.magic)
         return release.implementation if release is not None else None
 
 
-def magic_to_int(magic: "bytes | int") -> "int | None":
+def magic_to_int(magic):
     """The 16-bit release number of a 4-byte magic, or ``None`` if malformed."""
     if isinstance(magic, int):
         return magic if 0 <= magic <= 0xFFFF else None
@@ -190,7 +186,7 @@ def magic_to_int(magic: "bytes | int") -> "int | None":
     return int.from_bytes(magic[:2], "little")
 
 
-def python_version_for_magic(magic: "bytes | int") -> "str | None":
+def python_version_for_magic(magic):
     """The Python ``X.Y`` whose compiler writes *magic* (bytes or int).
 
     A CPython 3 release line's number gives that line (``3379``: ``"3.6"``);
@@ -210,31 +206,30 @@ class MagicRelease(tuple):
 
     __slots__ = ()
 
-    def __new__(cls, implementation: str, version: str) -> "MagicRelease":
+    def __new__(cls, implementation, version):
         return tuple.__new__(cls, (implementation, version))
 
     @property
-    def implementation(self) -> str:
+    def implementation(self):
         """``"CPython"``, ``"PyPy"``..."""
         return self[0]
 
     @property
-    def version(self) -> str:
+    def version(self):
         """The Python ``X.Y`` it implements."""
         return self[1]
 
-    def __repr__(self) -> str:
+    def __repr__(self):
         return "MagicRelease(implementation={!r}, version={!r})".format(*self)
 
     @property
-    def label(self) -> str:
+    def label(self):
         """How messages name it: ``"Python 3.12"``, ``"PyPy 3.11"``."""
         return "{} {}".format(_IMPLEMENTATION_LABELS.get(
             self.implementation, self.implementation), self.version)
 
 
-def implementation_for_magic(
-        magic: "bytes | int") -> "MagicRelease | None":
+def implementation_for_magic(magic):
     """The implementation and ``X.Y`` whose compiler writes *magic*.
 
     ``MagicRelease("CPython", "3.12")`` for a CPython release line's number,
@@ -255,14 +250,14 @@ def implementation_for_magic(
     return None
 
 
-def _running() -> str:
+def _running():
     return "this is {} {}.{} (magic {})".format(
         _IMPLEMENTATION_LABELS.get(sys.implementation.name,
                                    sys.implementation.name),
         sys.version_info[0], sys.version_info[1], magic_to_int(MAGIC_NUMBER))
 
 
-def _describe_magic(magic: bytes) -> str:
+def _describe_magic(magic):
     number = magic_to_int(magic)
     if number is None:
         return "does not start with a Python magic number (found {!r})".format(
@@ -274,37 +269,20 @@ def _describe_magic(magic: bytes) -> str:
     return "was compiled by {} (magic {})".format(release.label, number)
 
 
-def truncated_error(where: "str | None", size: int, *,
-                    name: "str | None" = None,
-                    path: "str | None" = None) -> "TruncatedPycError":
+def truncated_error(where, size, *, name=None, path=None):
     """The error for a file too short to hold a pyc header."""
     return _errors().TruncatedPycError(
         "{!r} is truncated: expected a {}-byte pyc header, got {} bytes"
         .format(where, HEADER_SIZE, size), name=name, path=path)
 
 
-def timestamp_header(mtime: float, source_size: int) -> bytes:
-    """This interpreter's header for a timestamp pyc of a source with
-    *mtime* and *source_size* (both taken modulo 2**32, as importlib does)."""
-    return (MAGIC_NUMBER + (0).to_bytes(4, "little")
-            + (int(mtime) & 0xFFFFFFFF).to_bytes(4, "little")
-            + (source_size & 0xFFFFFFFF).to_bytes(4, "little"))
-
-
-def hash_header(source_hash: bytes, checked: bool = True) -> bytes:
+def hash_header(source_hash, checked=True):
     """This interpreter's header for a hash-based pyc (PEP 552)."""
     flags = FLAG_HASH_BASED | (FLAG_CHECK_SOURCE if checked else 0)
     return MAGIC_NUMBER + flags.to_bytes(4, "little") + source_hash
 
 
-def timestamp_matches(data: bytes, mtime: float, source_size: int) -> bool:
-    """Is *data* this interpreter's timestamp pyc for a source with *mtime*
-    and *source_size*?  The quick check, before anything is unmarshalled."""
-    return data[:HEADER_SIZE] == timestamp_header(mtime, source_size)
-
-
-def read_header(data: bytes, *, name: "str | None" = None,
-                path: "str | None" = None) -> PycHeader:
+def read_header(data, *, name=None, path=None):
     """Parse the first 16 bytes of *data* as a PEP 552 header.
 
     The magic number is decoded, not judged (see :func:`classify_pyc`), so a
@@ -336,8 +314,7 @@ def read_header(data: bytes, *, name: "str | None" = None,
                      int.from_bytes(data[12:16], "little"), None)
 
 
-def classify_pyc(data: bytes, *, name: "str | None" = None,
-                 path: "str | None" = None) -> PycHeader:
+def classify_pyc(data, *, name=None, path=None):
     """:func:`read_header`, after checking the magic is this interpreter's.
 
     Raises :class:`BadMagicError` naming the release that wrote the file.
@@ -352,9 +329,8 @@ def classify_pyc(data: bytes, *, name: "str | None" = None,
     return read_header(data, name=name, path=path)
 
 
-def validate_timestamp(header: PycHeader, source_mtime: float,
-                       source_size: int, *, name: "str | None" = None,
-                       path: "str | None" = None) -> None:
+def validate_timestamp(header, source_mtime, source_size, *, name=None,
+                       path=None):
     """Raise :class:`StalePycError` if a timestamp pyc no longer matches.
 
     *source_mtime* and *source_size* are the source's ``st_mtime`` and
@@ -376,9 +352,7 @@ def validate_timestamp(header: PycHeader, source_mtime: float,
             name=name, path=path)
 
 
-def validate_hash(header: PycHeader, source_bytes: bytes, *,
-                  name: "str | None" = None,
-                  path: "str | None" = None) -> None:
+def validate_hash(header, source_bytes, *, name=None, path=None):
     """Raise :class:`StalePycError` if a hash-based pyc's hash is not the source's."""
     where = path if path is not None else name
     if header.source_hash is None:
@@ -393,7 +367,7 @@ def validate_hash(header: PycHeader, source_bytes: bytes, *,
             name=name, path=path)
 
 
-def hash_check_wanted(header: PycHeader, mode: "str | None" = None) -> bool:
+def hash_check_wanted(header, mode=None):
     """Whether the import system would check this hash-based pyc's source.
 
     *mode* is ``--check-hash-based-pycs``: ``"default"`` checks only
@@ -423,8 +397,7 @@ else:
     _GUARDED_FIELDS = None
 
 
-def check_marshal(data: bytes, *, name: "str | None" = None,
-                  path: "str | None" = None) -> None:
+def check_marshal(data, *, name=None, path=None):
     """Raise a :class:`PycError` for the marshal data after a pyc header
     that this interpreter's ``marshal.loads`` would not survive: on PyPy,
     what would abort the process (see the trust model); nothing to check
@@ -442,8 +415,7 @@ def check_marshal(data: bytes, *, name: "str | None" = None,
             where, damage), name=name, path=path)
 
 
-def code_from_pyc(data: bytes, *, name: "str | None" = None,
-                  path: "str | None" = None):
+def code_from_pyc(data, *, name=None, path=None):
     """Validate *data* as this interpreter's bytecode and return its code object.
 
     Every defect is a :class:`~runpath_spec.errors.PycError` naming *path*:

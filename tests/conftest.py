@@ -1,8 +1,17 @@
-"""Targets built in tmp_path, one factory per kind, shared by every suite."""
+"""What the suites share: targets built in tmp_path (one factory per
+kind), files, child processes, the project's environment, sys snapshots.
+
+A helper two test files need lives here, once (tests/test_architecture.py
+checks that no two helpers in tests/ have the same body or, across test
+files, the same name).
+"""
 
 import importlib
+import importlib.machinery
+import json
 import os
 import py_compile
+import subprocess
 import sys
 import zipfile
 
@@ -31,11 +40,50 @@ PATH_KINDS = ("script", "suffixless", "pyc", "pyc_named_source", "directory",
               "directory_pyc", "zip", "pyz", "zip_subdir", "zip_pyc")
 
 
-def _write(path, text):
+PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+#: A target body that :class:`RewritingLoader` rewrites.
+REWRITABLE = "value = 'ORIGINAL'\n"
+#: What the rewriting loaders and finders of the tests were asked for.
+USED = []
+
+
+class RewritingLoader(importlib.machinery.SourceFileLoader):
+    """A source-transforming loader, as assertion rewriters and Hy have."""
+
+    def source_to_code(self, data, path, *args, **kwargs):
+        # *args, **kwargs: 3.15 passes the module name too.
+        USED.append(path)
+        return super().source_to_code(
+            data.replace(b"ORIGINAL", b"REWRITTEN"), path, *args, **kwargs)
+
+
+def write(path, data):
+    """Write *data* (text, as UTF-8, or bytes) to *path* (a str), making
+    its directories; return *path*."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
+    if isinstance(data, bytes):
+        with open(path, "wb") as f:
+            f.write(data)
+    else:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(data)
     return path
+
+
+def write_file(directory, name, text):
+    """*text* in the file *name* of *directory* (a path); its path as str."""
+    path = directory / name
+    path.write_text(text)
+    return str(path)
+
+
+def read_bytes(path):
+    # Closed at once: PyPy has no refcounting, and a file left to the GC
+    # warns (ResourceWarning) in whichever test is running then.
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def compile_pyc(source_path, pyc_path, invalidation_mode=None):
@@ -60,8 +108,44 @@ def make_zip(zip_path, members, prefix=b""):
     return zip_path
 
 
+#: Each pyc invalidation mode (PEP 552), by the name pyc headers give it.
+PYC_MODES = {
+    "timestamp": py_compile.PycInvalidationMode.TIMESTAMP,
+    "checked-hash": py_compile.PycInvalidationMode.CHECKED_HASH,
+    "unchecked-hash": py_compile.PycInvalidationMode.UNCHECKED_HASH,
+}
+#: Where a pyc can be run from: a file, a directory's or a zip's __main__.
+PYC_PLACES = ("file", "directory", "zip")
+
+
+def good_pyc(tmp_path, mode="timestamp", body="result = 'ran'\n"):
+    """``tmp_path/target.pyc``, compiled from ``target.py`` beside it."""
+    src = tmp_path / "target.py"
+    src.write_text(body)
+    return compile_pyc(str(src), str(tmp_path / "target.pyc"),
+                       PYC_MODES[mode])
+
+
+def place_pyc(tmp_path, data, where):
+    """Put pyc *data* where a target would be (one of PYC_PLACES); return
+    the path to run."""
+    if where == "file":
+        p = tmp_path / "placed.pyc"
+        p.write_bytes(data)
+        return str(p)
+    if where == "directory":
+        d = tmp_path / "placed_dir"
+        d.mkdir()
+        (d / "__main__.pyc").write_bytes(data)
+        return str(d)
+    z = str(tmp_path / "placed.zip")
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("__main__.pyc", data)
+    return z
+
+
 def _pyc_bytes(tmp, body):
-    src = _write(os.path.join(tmp, "_src", "m.py"), body)
+    src = write(os.path.join(tmp, "_src", "m.py"), body)
     pyc = compile_pyc(src, os.path.join(tmp, "_src", "m.pyc"))
     with open(pyc, "rb") as f:
         return f.read()
@@ -75,22 +159,22 @@ def make_path_target(kind, tmp, body=PROBE, helper="VALUE = 42\n"):
     """
     tmp = str(tmp)
     if kind == "script":
-        return _write(os.path.join(tmp, "target.py"), body)
+        return write(os.path.join(tmp, "target.py"), body)
     if kind == "suffixless":
-        return _write(os.path.join(tmp, "target"), body)
+        return write(os.path.join(tmp, "target"), body)
     if kind == "pyc":
-        src = _write(os.path.join(tmp, "target_src.py"), body)
+        src = write(os.path.join(tmp, "target_src.py"), body)
         return compile_pyc(src, os.path.join(tmp, "target.pyc"))
     if kind == "pyc_named_source":
-        return _write(os.path.join(tmp, "target.pyc"), body)
+        return write(os.path.join(tmp, "target.pyc"), body)
     if kind == "directory":
         d = os.path.join(tmp, "app")
-        _write(os.path.join(d, "helper.py"), helper)
-        _write(os.path.join(d, "__main__.py"), body)
+        write(os.path.join(d, "helper.py"), helper)
+        write(os.path.join(d, "__main__.py"), body)
         return d
     if kind == "directory_pyc":
         d = os.path.join(tmp, "app")
-        _write(os.path.join(d, "helper.py"), helper)
+        write(os.path.join(d, "helper.py"), helper)
         with open(os.path.join(d, "__main__.pyc"), "wb") as f:
             f.write(_pyc_bytes(tmp, body))
         return d
@@ -108,7 +192,16 @@ def make_path_target(kind, tmp, body=PROBE, helper="VALUE = 42\n"):
     raise ValueError(kind)
 
 
-PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+def make_notebook(path, cells, nbformat=4):
+    """A notebook of *cells* ((cell_type, source) pairs) at *path*; its
+    path as str."""
+    nb = {"nbformat": nbformat, "nbformat_minor": 5, "metadata": {},
+          "cells": [{"cell_type": kind, "metadata": {}, "source": source,
+                     **({"outputs": [], "execution_count": None}
+                        if kind == "code" else {})}
+                    for kind, source in cells]}
+    path.write_text(json.dumps(nb))
+    return str(path)
 
 
 def make_scratch_venv(venv, pth_lines=(), files=None, with_pip=False):
@@ -117,7 +210,6 @@ def make_scratch_venv(venv, pth_lines=(), files=None, with_pip=False):
     ``.pth`` with the project and *pth_lines*, and *files* (relative path
     -> text); returns its python.
     """
-    import subprocess
     subprocess.run([sys.executable, "-m", "venv"]
                    + ([] if with_pip else ["--without-pip"]) + [str(venv)],
                    check=True)
@@ -129,7 +221,7 @@ def make_scratch_venv(venv, pth_lines=(), files=None, with_pip=False):
     with open(os.path.join(purelib, "runpath_spec_dev.pth"), "w") as f:
         f.write("\n".join([PROJECT] + list(pth_lines)) + "\n")
     for name, text in (files or {}).items():
-        _write(os.path.join(purelib, name), text)
+        write(os.path.join(purelib, name), text)
     return python
 
 
@@ -143,12 +235,81 @@ def make_standin_venv(venv, lazy=True, files=None):
     its runpy: installed by ``--install-runpy`` (the lazy stand-in), or
     with *lazy* false by the one eager ``.pth`` line.  Returns its python.
     """
-    import subprocess
     python = make_scratch_venv(venv, [] if lazy else [EAGER_STANDIN], files)
     if lazy:
         subprocess.run([python, "-m", "runpath_spec", "--install-runpy"],
                        check=True, stdout=subprocess.PIPE)
     return python
+
+
+def run_python(python, *args, **kw):
+    """``python ARGS`` with its output captured as text (and a timeout, so
+    that a hang fails one test rather than the run)."""
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    kw.setdefault("timeout", 600)
+    return subprocess.run([python] + list(args), universal_newlines=True,
+                          **kw)
+
+
+_INSTALLED = []
+
+
+def project_is_installed():
+    """Is runpath_spec importable without PYTHONPATH (as under -I)?"""
+    if not _INSTALLED:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        out = subprocess.run(
+            [sys.executable, "-I", "-c", "import runpath_spec, os; "
+             "print(os.path.dirname(os.path.dirname(runpath_spec.__file__)))"],
+            env=env, cwd="/", stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            universal_newlines=True)
+        _INSTALLED.append(out.returncode == 0
+                          and os.path.samefile(out.stdout.strip(), PROJECT))
+    return _INSTALLED[0]
+
+
+def project_env():
+    """The environment for a child python that imports this checkout's
+    runpath_spec (on PYTHONPATH unless installed), writes no bytecode and
+    has no -P set from outside."""
+    env = dict(os.environ)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.pop("PYTHONSAFEPATH", None)
+    if not project_is_installed():
+        env["PYTHONPATH"] = os.pathsep.join(
+            [PROJECT] + [p for p in env.get("PYTHONPATH", "").split(
+                os.pathsep) if p])
+    return env
+
+
+def run_in_project(args, cwd, flags=(), **kw):
+    """``python FLAGS ARGS`` in *cwd*, with this checkout's runpath_spec
+    (:func:`project_env`, unless *env* is given)."""
+    kw.setdefault("env", project_env())
+    kw.setdefault("timeout", 120)
+    return run_python(sys.executable, *(list(flags) + list(args)),
+                      cwd=str(cwd), **kw)
+
+
+def snapshot_sys():
+    """``sys.argv``, ``sys.path``, ``sys.modules`` and ``__main__``, for
+    :func:`assert_sys_as`."""
+    return (list(sys.argv), list(sys.path), dict(sys.modules),
+            sys.modules.get("__main__"))
+
+
+def assert_sys_as(before):
+    """``sys`` is as *before* (a :func:`snapshot_sys`): no module replaced
+    or removed, no run's module (``<...>``, ``rps_...``) left behind."""
+    argv, path, modules, main = before
+    assert sys.argv == argv
+    assert sys.path == path
+    assert sys.modules.get("__main__") is main
+    for name, module in modules.items():
+        assert sys.modules.get(name) is module, name
+    assert [n for n in sys.modules if n not in modules
+            and (n.startswith("<") or n.startswith("rps_"))] == []
 
 
 @pytest.fixture
@@ -224,9 +385,9 @@ def module_tree(tmp_path, monkeypatch):
         "syntaxerr.py": "def (:\n",
     }
     for rel, text in files.items():
-        _write(str(base / rel), text)
+        write(str(base / rel), text)
     # A sourceless module: a legacy .pyc with no .py beside it.
-    _write(str(base / "_srcs" / "compiled.py"), PROBE + "kind = 'compiled'\n")
+    write(str(base / "_srcs" / "compiled.py"), PROBE + "kind = 'compiled'\n")
     compile_pyc(str(base / "_srcs" / "compiled.py"), str(base / "compiled.pyc"))
     monkeypatch.syspath_prepend(str(root))
     importlib.invalidate_caches()
@@ -235,3 +396,23 @@ def module_tree(tmp_path, monkeypatch):
     for name in set(sys.modules) - before:
         if name == top or name.startswith(top + "."):
             del sys.modules[name]
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    """A site-packages directory of the test's, where the installer
+    (runpath_spec._install) installs the stand-in."""
+    from runpath_spec import _install
+    where = tmp_path / "site-packages"
+    where.mkdir()
+    monkeypatch.setattr(_install, "site_dir", lambda user=False: str(where))
+    return where
+
+
+def shim_dir(tmp_path):
+    """A directory holding the stand-in as ``_runpath_spec_runpy``."""
+    from runpath_spec import _install
+    source = os.path.join(PROJECT, "runpath_spec_runpy.py")
+    with open(source, encoding="utf-8") as f:
+        (tmp_path / (_install.SHIM + ".py")).write_text(f.read())
+    return str(tmp_path)

@@ -9,6 +9,8 @@ import pytest
 
 import runpath_spec
 
+from shape import duplicated_helpers, private_api_uses
+
 PACKAGE = os.path.dirname(os.path.abspath(runpath_spec.__file__))
 MODULES = sorted(name[:-3] for name in os.listdir(PACKAGE)
                  if name.endswith(".py"))
@@ -94,16 +96,87 @@ def test_no_import_cycle_between_the_package_modules():
         visit(module, [])
 
 
-@pytest.mark.parametrize("module", MODULES)
-def test_cpython_private_api_only_in_its_module(module):
-    if module == "_cpython":
-        return
-    source = open(os.path.join(PACKAGE, module + ".py"),
-                  encoding="utf-8").read()
-    code = "\n".join(line.split("#")[0] for line in source.splitlines())
-    for private in (r"\b_bootstrap_external\b", r"\bimport _imp\b",
-                    r"\b_imp\.", r"\._cached\b", r"_fix_co_filename"):
-        assert not re.search(private, code), (module, private)
+# -- CPython's private API: in _cpython only ---------------------------------
+
+#: Uses still outside _cpython, as (module, what): to be moved by the lead
+#: (issue #23), who empties this list.  An entry that no longer occurs
+#: fails the test too, so that the list only shrinks.
+KNOWN = {
+    # to be moved by the lead (#23): FileFinder's hook recognised by its
+    # closure's name; EntryCache in sys.meta_path to hear
+    # invalidate_caches().
+    ("_entries", "the name 'path_hook_for_FileFinder'"),
+    ("_entries", "sys.meta_path.append()"),
+    # to be moved by the lead (#23): the warning's stack level found by
+    # walking frames; a key of its own put in sys.path_importer_cache.
+    ("_hooks", "sys._getframe"),
+    ("_hooks", "frame introspection: frame.f_back"),
+    ("_hooks", "sys.path_importer_cache"),
+}
+
+
+def _allprivate_api_uses():
+    found = {}
+    for module in MODULES:
+        if module == "_cpython":
+            continue
+        with open(os.path.join(PACKAGE, module + ".py"),
+                  encoding="utf-8") as f:
+            for line, what in private_api_uses(f.read()):
+                found.setdefault((module, what), []).append(line)
+    return found
+
+
+def test_cpython_private_api_only_in_its_module():
+    """CPython's private names (``_imp``, ``importlib._bootstrap*``,
+    ``sys._getframe``, any private attribute of a standard-library module
+    or of importlib's objects), frame introspection and changes to the
+    import system's state are used in ``_cpython`` only."""
+    found = _allprivate_api_uses()
+    outside = ["runpath_spec/{}.py:{}: {}".format(module, line, what)
+               for (module, what), lines in sorted(found.items())
+               if (module, what) not in KNOWN for line in lines]
+    assert outside == []
+    assert sorted(set(KNOWN) - set(found)) == []
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("import _imp\n_imp.source_hash(1, b'')", [
+        (1, "import _imp"), (2, "_imp.source_hash")]),
+    ("from importlib import _bootstrap_external as be", [
+        (1, "from importlib import _bootstrap_external")]),
+    ("import importlib._bootstrap", [(1, "import importlib._bootstrap")]),
+    ("import sys\nf = sys._getframe(1)\nf = f.f_back", [
+        (2, "sys._getframe"), (3, "frame introspection: f.f_back")]),
+    ("import importlib.machinery as m\nm._x", [
+        (2, "importlib.machinery._x")]),
+    ("from importlib import util\nutil._resolve_name", [
+        (2, "importlib.util._resolve_name")]),
+    ("import importlib.util\nimportlib.util._x", [
+        (2, "importlib.util._x")]),
+    ("def f(spec):\n    return spec._cached", [(2, "._cached")]),
+    ("def f(s):\n    return getattr(s, '_cached')", [
+        (2, "the name '_cached'")]),
+    ("def f(h):\n    return h.__qualname__.endswith("
+     "'path_hook_for_FileFinder')", [
+         (2, "the name 'path_hook_for_FileFinder'")]),
+    ("import sys\nsys.meta_path.append(1)\nc = sys.path_importer_cache", [
+        (2, "sys.meta_path.append()"), (3, "sys.path_importer_cache")]),
+    ("import inspect\ninspect.currentframe()", [
+        (2, "frame introspection: inspect.currentframe")]),
+    ("from _frozen_importlib import ModuleSpec", [
+        (1, "from _frozen_importlib import")]),
+    # Not private: dunders, the package's own names, self's attributes,
+    # reading the import system's lists, docstrings, comments.
+    ('"""_cached, path_hook_for_FileFinder"""\nimport sys\n'
+     "from . import _files\nfrom runpath_spec import _main\n"
+     "_main._x  # sys._getframe\nsys.__name__\n"
+     "import _thread\n_thread.allocate_lock()\nx = {'_loaders': 1}\n"
+     "for f in sys.meta_path: pass\n"
+     "class C:\n    def f(self):\n        return self._cached", []),
+])
+def test_the_private_api_check_finds_each_kind_of_use(source, expected):
+    assert private_api_uses(source) == expected
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -128,8 +201,9 @@ def test_kinds_are_classes():
     documentation."""
     from runpath_spec import _kinds
     from runpath_spec._finders import PathTarget
-    kinds = list(_kinds.KINDS.values()) + [_kinds.HOOKED_DIRECTORY,
-                                           _kinds.HOOKED_ZIP]
+    kinds = [_kinds.SOURCE, _kinds.BYTECODE, _kinds.DIRECTORY, _kinds.ZIP,
+             _kinds.MODULE, _kinds.CUSTOM, _kinds.HOOK,
+             _kinds.HOOKED_DIRECTORY, _kinds.HOOKED_ZIP]
     assert all(isinstance(kind, _kinds.Kind) for kind in kinds)
     assert len({type(kind) for kind in kinds}) >= 6
     for kind in kinds:
@@ -270,3 +344,52 @@ def test_the_version_check_can_fail():
                      "x = sys.version_info[0]\n")
     assert [_compares_the_version(node)
             for node in ast.walk(tree)].count(True) == 1
+
+
+# -- the tests' own shape -----------------------------------------------------
+
+TESTS = os.path.dirname(os.path.abspath(__file__))
+#: No test file is longer: past it, a file holds more than one topic.
+MAX_TEST_FILE_LINES = 500
+
+
+def _test_sources():
+    """{file name: source} of tests/*.py (tests/typing holds mypy's inputs,
+    not tests)."""
+    sources = {}
+    for name in sorted(os.listdir(TESTS)):
+        if name.endswith(".py"):
+            with open(os.path.join(TESTS, name), encoding="utf-8") as f:
+                sources[name] = f.read()
+    return sources
+
+
+def test_no_test_file_is_over_the_size_limit():
+    lengths = {name: len(source.splitlines())
+               for name, source in _test_sources().items()}
+    assert {name: n for name, n in lengths.items()
+            if n > MAX_TEST_FILE_LINES} == {}
+
+
+def test_no_test_helper_is_duplicated():
+    """A helper two test files need lives in conftest.py, once; a helper
+    of one file with another meaning has a name of its own."""
+    assert duplicated_helpers(_test_sources()) == []
+
+
+def test_the_duplicate_check_finds_copies():
+    copied = ("def read(path):\n    with open(path, 'rb') as f:\n"
+              "        return f.read()\n")
+    renamed = ("def _read(p):\n    '''Bytes.'''\n    with open(p, 'rb') as f:"
+               "\n        return f.read()\n")
+    same_name = "def read(path, mode):\n    return [path, mode, 1, 2, 3]\n"
+    trivial = "def create_module(self, spec):\n    return None\n"
+    assert duplicated_helpers({"a.py": copied, "b.py": renamed}) == [
+        "a.py:1 read = b.py:1 _read"]
+    assert duplicated_helpers({"a.py": copied, "b.py": same_name}) == [
+        "a.py:1 read = b.py:1 read"]
+    assert duplicated_helpers({"a.py": trivial, "b.py": trivial}) == [
+        "a.py:1 create_module = b.py:1 create_module"]
+    assert duplicated_helpers({"a.py": "class A:\n    " + trivial.replace(
+        "\n", "\n    "), "b.py": "class B:\n    " + trivial.replace(
+        "\n", "\n    ")}) == []

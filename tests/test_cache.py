@@ -12,12 +12,7 @@ import pytest
 import runpath_spec
 from runpath_spec import _cache, pyc
 
-
-def _read(path):
-    # Closed at once: PyPy has no refcounting, and a file left to the GC
-    # warns (ResourceWarning) in whichever test is running then.
-    with open(path, "rb") as f:
-        return f.read()
+from conftest import read_bytes, write_file
 
 
 BODY = "value = 'v1'\n"
@@ -28,12 +23,6 @@ def _writable(monkeypatch):
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     _cache.clear_memory_cache()
-
-
-def _script(tmp_path, text=BODY, name="s.py"):
-    p = tmp_path / name
-    p.write_text(text)
-    return str(p)
 
 
 def _counting_compiles(monkeypatch):
@@ -50,11 +39,11 @@ def _counting_compiles(monkeypatch):
 
 def test_written_where_pep_3147_says_and_reused(tmp_path, monkeypatch):
     calls = _counting_compiles(monkeypatch)
-    path = _script(tmp_path)
+    path = write_file(tmp_path, "s.py", BODY)
     assert runpath_spec.run_path(path, cache=True)["value"] == "v1"
     pyc_path = importlib.util.cache_from_source(path)
     assert os.path.exists(pyc_path)
-    header = pyc.read_header(_read(pyc_path))
+    header = pyc.read_header(read_bytes(pyc_path))
     assert header.kind == "timestamp"
     assert runpath_spec.run_path(path, cache=True)["value"] == "v1"
     assert len(calls) == 1  # the second run compiled nothing
@@ -64,7 +53,7 @@ def test_written_where_pep_3147_says_and_reused(tmp_path, monkeypatch):
 
 
 def test_spec_profile_shows_the_cached_file(tmp_path):
-    path = _script(tmp_path)
+    path = write_file(tmp_path, "s.py", BODY)
     g = runpath_spec.run_path(path, cache=True, profile="spec")
     assert g["__cached__"] == importlib.util.cache_from_source(path)
     assert g["__spec__"].cached == g["__cached__"]
@@ -73,7 +62,7 @@ def test_spec_profile_shows_the_cached_file(tmp_path):
 @pytest.mark.parametrize("how", ["mtime", "size"])
 def test_invalidated_by_mtime_and_size(how, tmp_path, monkeypatch):
     calls = _counting_compiles(monkeypatch)
-    path = _script(tmp_path)
+    path = write_file(tmp_path, "s.py", BODY)
     runpath_spec.run_path(path, cache=True)
     st = os.stat(path)
     if how == "mtime":
@@ -91,9 +80,10 @@ def test_invalidated_by_mtime_and_size(how, tmp_path, monkeypatch):
 def test_checked_hash_when_source_date_epoch_is_set(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "315532800")
     calls = _counting_compiles(monkeypatch)
-    path = _script(tmp_path)
+    path = write_file(tmp_path, "s.py", BODY)
     runpath_spec.run_path(path, cache=True)
-    header = pyc.read_header(_read(importlib.util.cache_from_source(path)))
+    header = pyc.read_header(read_bytes(
+        importlib.util.cache_from_source(path)))
     assert header.kind == "checked-hash"
     runpath_spec.run_path(path, cache=True)
     assert len(calls) == 1
@@ -108,7 +98,7 @@ def test_checked_hash_when_source_date_epoch_is_set(tmp_path, monkeypatch):
 def test_dont_write_bytecode_is_honoured(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     calls = _counting_compiles(monkeypatch)
-    path = _script(tmp_path)
+    path = write_file(tmp_path, "s.py", BODY)
     runpath_spec.run_path(path, cache=True)
     runpath_spec.run_path(path, cache=True)
     assert not (tmp_path / "__pycache__").exists()
@@ -118,7 +108,7 @@ def test_dont_write_bytecode_is_honoured(tmp_path, monkeypatch):
 def test_pycache_prefix_is_honoured(tmp_path, monkeypatch):
     prefix = tmp_path / "prefix"
     monkeypatch.setattr(sys, "pycache_prefix", str(prefix))
-    path = _script(tmp_path)
+    path = write_file(tmp_path, "s.py", BODY)
     runpath_spec.run_path(path, cache=True)
     assert not (tmp_path / "__pycache__").exists()
     written = [os.path.join(d, f) for d, _, fs in os.walk(str(prefix))
@@ -130,7 +120,7 @@ def test_pycache_prefix_is_honoured(tmp_path, monkeypatch):
                     reason="root writes into read-only directories")
 def test_read_only_directory_falls_back_to_memory(tmp_path, monkeypatch):
     calls = _counting_compiles(monkeypatch)
-    path = _script(tmp_path)
+    path = write_file(tmp_path, "s.py", BODY)
     os.chmod(str(tmp_path), 0o555)
     try:
         runpath_spec.run_path(path, cache=True)
@@ -149,7 +139,7 @@ def test_unwritable_cache_falls_back_to_memory(tmp_path, monkeypatch):
     def refuse(*args):
         raise PermissionError(13, "refused")
     monkeypatch.setattr(posix, "replace", refuse)  # importlib's _os.replace
-    path = _script(tmp_path)
+    path = write_file(tmp_path, "s.py", BODY)
     runpath_spec.run_path(path, cache=True)
     runpath_spec.run_path(path, cache=True)
     assert len(calls) == 1
@@ -157,7 +147,7 @@ def test_unwritable_cache_falls_back_to_memory(tmp_path, monkeypatch):
 
 def test_suffixless_file_uses_memory_only(tmp_path, monkeypatch):
     calls = _counting_compiles(monkeypatch)
-    path = _script(tmp_path, name="tool")
+    path = write_file(tmp_path, "tool", BODY)
     for _ in range(3):
         assert runpath_spec.run_path(path, cache=True)["value"] == "v1"
     assert len(calls) == 1
@@ -167,18 +157,18 @@ def test_suffixless_file_uses_memory_only(tmp_path, monkeypatch):
 
 
 def test_damaged_cache_is_rewritten(tmp_path):
-    path = _script(tmp_path)
+    path = write_file(tmp_path, "s.py", BODY)
     runpath_spec.run_path(path, cache=True)
     pyc_path = importlib.util.cache_from_source(path)
     with open(pyc_path, "r+b") as f:
         f.seek(20)
         f.write(b"\xff\xff\xff")
     assert runpath_spec.run_path(path, cache=True)["value"] == "v1"
-    runpath_spec.pyc.code_from_pyc(_read(pyc_path))  # valid again
+    runpath_spec.pyc.code_from_pyc(read_bytes(pyc_path))  # valid again
 
 
 def test_code_filename_follows_the_path_given(tmp_path, monkeypatch):
-    path = _script(tmp_path, "def f():\n    pass\n")
+    path = write_file(tmp_path, "s.py", "def f():\n    pass\n")
     runpath_spec.run_path(path, cache=True)
     monkeypatch.chdir(tmp_path)
     g = runpath_spec.run_path("s.py", cache=True)
@@ -186,7 +176,7 @@ def test_code_filename_follows_the_path_given(tmp_path, monkeypatch):
 
 
 def test_concurrent_writers_never_show_a_torn_file(tmp_path):
-    path = _script(tmp_path, "x = 1\n" + "y = [%s]\n" % ",".join(
+    path = write_file(tmp_path, "s.py", "x = 1\n" + "y = [%s]\n" % ",".join(
         str(i) for i in range(3000)))
     pyc_path = importlib.util.cache_from_source(path)
     errors, stop = [], threading.Event()
@@ -203,7 +193,7 @@ def test_concurrent_writers_never_show_a_torn_file(tmp_path):
     def reader():
         while not stop.is_set():
             try:
-                data = _read(pyc_path)
+                data = read_bytes(pyc_path)
             except FileNotFoundError:
                 continue
             try:
@@ -225,7 +215,7 @@ def test_concurrent_writers_never_show_a_torn_file(tmp_path):
 
 
 def test_concurrent_writer_processes(tmp_path):
-    path = _script(tmp_path, "x = 1\n" * 2000)
+    path = write_file(tmp_path, "s.py", "x = 1\n" * 2000)
     root = os.path.dirname(os.path.dirname(os.path.abspath(
         runpath_spec.__file__)))
     code = ("import sys; sys.path.insert(0, %r); sys.dont_write_bytecode = "
@@ -233,12 +223,12 @@ def test_concurrent_writer_processes(tmp_path):
             "runpath_spec.run_path(%r, cache=True)") % (root, path)
     procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(4)]
     assert [p.wait(120) for p in procs] == [0, 0, 0, 0]
-    runpath_spec.pyc.code_from_pyc(_read(
+    runpath_spec.pyc.code_from_pyc(read_bytes(
         importlib.util.cache_from_source(path)))
 
 
 def test_cli_cache_option(tmp_path):
-    path = _script(tmp_path, "print('ran')\n")
+    path = write_file(tmp_path, "s.py", "print('ran')\n")
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     root = os.path.dirname(os.path.dirname(os.path.abspath(
@@ -295,7 +285,7 @@ def test_benchmark_median_interval():
 def test_the_pyc_gets_the_sources_mode(tmp_path):
     """A 0600 source must not leave a world-readable pyc (importlib's
     _calc_mode): its strings would be readable."""
-    path = _script(tmp_path, "TOKEN = 'secret'\n")
+    path = write_file(tmp_path, "s.py", "TOKEN = 'secret'\n")
     os.chmod(path, 0o600)
     old = os.umask(0o022)
     try:
@@ -309,7 +299,7 @@ def test_the_pyc_gets_the_sources_mode(tmp_path):
 def test_a_symlink_planted_as_the_pyc_is_replaced_not_followed(tmp_path):
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
-    path = _script(tmp_path)
+    path = write_file(tmp_path, "s.py", BODY)
     pyc_file = importlib.util.cache_from_source(path)
     os.makedirs(os.path.dirname(pyc_file))
     os.symlink(str(victim), pyc_file)
@@ -328,7 +318,7 @@ def test_the_write_is_importlibs_own(tmp_path):
     def profiler(frame, event, arg):
         if event == "call" and frame.f_code is own:
             calls.append(frame.f_locals.get("path"))
-    path = _script(tmp_path)
+    path = write_file(tmp_path, "s.py", BODY)
     sys.setprofile(profiler)
     try:
         runpath_spec.run_path(path, cache=True)
@@ -358,7 +348,7 @@ def test_a_save_between_read_and_stat_is_not_cached_as_new(tmp_path):
     """The stat is the one taken before the bytes were read: a file saved
     after the read is cached (if at all) under its old mtime and size, so
     the next run sees the change."""
-    path = _script(tmp_path, "value = 'old'\n")
+    path = write_file(tmp_path, "s.py", "value = 'old'\n")
     spec = runpath_spec.spec_from_path(path, cache=True)  # stat, then read
     st = os.stat(path)
     with open(path, "w") as f:

@@ -8,55 +8,24 @@ target, under no flag, ``-I`` and ``-P`` (3.11+).
 
 import json
 import os
-import subprocess
 import sys
 
 import pytest
 
 import runpath_spec
 
-from conftest import compile_pyc, make_zip
+from conftest import (compile_pyc, make_zip, project_env,
+                      project_is_installed, run_in_project)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(
-    runpath_spec.__file__)))
 with open(os.path.join(HERE, "probe_target.py")) as _f:
     PROBE = _f.read()
 
 
-def _env(isolated=False):
-    env = dict(os.environ)
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env.pop("PYTHONSAFEPATH", None)
-    if not _installed():
-        env["PYTHONPATH"] = os.pathsep.join(
-            [PROJECT] + [p for p in env.get("PYTHONPATH", "").split(
-                os.pathsep) if p])
-    return env
-
-
-_INSTALLED = []
-
-
-def _installed():
-    """Is runpath_spec importable without PYTHONPATH (as under -I)?"""
-    if not _INSTALLED:
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-        out = subprocess.run(
-            [sys.executable, "-I", "-c", "import runpath_spec, os; "
-             "print(os.path.dirname(os.path.dirname(runpath_spec.__file__)))"],
-            env=env, cwd="/", stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            universal_newlines=True)
-        _INSTALLED.append(out.returncode == 0
-                          and os.path.samefile(out.stdout.strip(), PROJECT))
-    return _INSTALLED[0]
-
-
-def run(args, cwd, flags=()):
-    return subprocess.run([sys.executable] + list(flags) + list(args),
-                          cwd=str(cwd), env=_env(), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True,
-                          timeout=120)
+def _ours(args, cwd, flags=(), **kw):
+    """``python -m runpath_spec ARGS``."""
+    return run_in_project(["-m", "runpath_spec"] + list(args), cwd, flags,
+                          **kw)
 
 
 def report(out):
@@ -127,13 +96,13 @@ FLAGS = {"no-flag": [], "-I": ["-I"], "-P": ["-P"]}
 def test_probe_reports_are_identical(target, flag, tree, request):
     if flag == "-P" and sys.version_info < (3, 11):
         pytest.skip("-P exists from Python 3.11")
-    if flag == "-I" and not _installed():
+    if flag == "-I" and not project_is_installed():
         pytest.skip("under -I runpath_spec must be installed in this "
                     "interpreter (pip install -e .); it is only on PYTHONPATH")
     args = [a.format(root=tree) for a in TARGETS[target]] + ["arg1", "--x"]
     cwd = tree / "work"
-    direct = run(args, cwd, FLAGS[flag])
-    ours = run(["-m", "runpath_spec"] + args, cwd, FLAGS[flag])
+    direct = run_in_project(args, cwd, FLAGS[flag])
+    ours = _ours(args, cwd, FLAGS[flag])
     if target.startswith("dash-m") and flag != "no-flag" and \
             direct.returncode:
         # -I/-P leave the current directory off sys.path: python cannot
@@ -172,8 +141,8 @@ def test_probe_reports_are_identical(target, flag, tree, request):
         "chained"])
 def test_same_output_traceback_and_status(body, status, tmp_path):
     (tmp_path / "t.py").write_text(body)
-    direct = run(["t.py", "a"], tmp_path)
-    ours = run(["-m", "runpath_spec", "t.py", "a"], tmp_path)
+    direct = run_in_project(["t.py", "a"], tmp_path)
+    ours = _ours(["t.py", "a"], tmp_path)
     assert direct.returncode == ours.returncode == status
     assert direct.stdout == ours.stdout
     assert direct.stderr == ours.stderr
@@ -190,8 +159,8 @@ def test_same_message_and_status_for_bad_targets(args, tmp_path, request):
     make_zip(str(tmp_path / "nomain.zip"), {"x.py": ""})
     (tmp_path / "pkg_without_main").mkdir()
     (tmp_path / "pkg_without_main" / "__init__.py").write_text("")
-    direct = run(args, tmp_path)
-    ours = run(["-m", "runpath_spec"] + args, tmp_path)
+    direct = run_in_project(args, tmp_path)
+    ours = _ours(args, tmp_path)
     assert direct.returncode == ours.returncode
     assert direct.stdout == ours.stdout
     # runpath_spec says a little more after python's own words.
@@ -207,7 +176,7 @@ def test_bad_pyc_is_reported_without_traceback(tmp_path):
     data[:2] = (3379).to_bytes(2, "little")
     with open(pyc, "wb") as f:  # closed (flushed) before the child reads it
         f.write(bytes(data))
-    out = run(["-m", "runpath_spec", "s.pyc"], tmp_path)
+    out = _ours(["s.pyc"], tmp_path)
     assert out.returncode == 1
     import importlib.util
     # Named as python names a script: absolute from 3.9, as given on 3.8.
@@ -223,7 +192,7 @@ def test_bad_pyc_is_reported_without_traceback(tmp_path):
 @pytest.mark.parametrize("profile", ["runpy", "python", "spec"])
 def test_profile_option(profile, tmp_path):
     (tmp_path / "t.py").write_text(PROBE)
-    out = run(["-m", "runpath_spec", "--profile", profile, "t.py"], tmp_path)
+    out = _ours(["--profile", profile, "t.py"], tmp_path)
     rep = report(out)
     if profile == "spec":
         assert rep["__spec__"]["origin"] == str(tmp_path / "t.py")
@@ -241,28 +210,28 @@ def test_check_source_option(tmp_path):
     compile_pyc(str(tmp_path / "s.py"), str(tmp_path / "s.pyc"))
     st = os.stat(str(tmp_path / "s.py"))
     os.utime(str(tmp_path / "s.py"), (st.st_atime, st.st_mtime + 5))
-    assert run(["-m", "runpath_spec", "s.pyc"], tmp_path).returncode == 0
-    out = run(["-m", "runpath_spec", "--check-source", "s.pyc"], tmp_path)
+    assert _ours(["s.pyc"], tmp_path).returncode == 0
+    out = _ours(["--check-source", "s.pyc"], tmp_path)
     assert out.returncode == 1 and "is stale" in out.stderr
 
 
 @pytest.mark.parametrize("args", [[], ["--profile"], ["--profile", "x", "t"],
                                   ["--bogus", "t"], ["-m"]])
 def test_usage_errors(args, tmp_path):
-    out = run(["-m", "runpath_spec"] + args, tmp_path)
+    out = _ours(args, tmp_path)
     assert out.returncode == 2 and "usage:" in out.stderr
 
 
 def test_help_and_version(tmp_path):
-    assert "usage:" in run(["-m", "runpath_spec", "--help"], tmp_path).stdout
-    out = run(["-m", "runpath_spec", "--version"], tmp_path)
+    assert "usage:" in _ours(["--help"], tmp_path).stdout
+    out = _ours(["--version"], tmp_path)
     assert out.stdout.strip() == "runpath_spec " + runpath_spec.__version__
 
 
 def test_options_after_target_belong_to_the_target(tmp_path):
     (tmp_path / "t.py").write_text("import sys; print(sys.argv)\n")
-    out = run(["-m", "runpath_spec", "--", "t.py", "--explain", "-m"],
-              tmp_path)
+    out = _ours(["--", "t.py", "--explain", "-m"],
+                tmp_path)
     assert out.stdout.strip() == "['t.py', '--explain', '-m']"
 
 
@@ -272,8 +241,8 @@ def test_options_after_target_belong_to_the_target(tmp_path):
                                     "-m probepkg"])
 def test_explain_json_executes_nothing(target, tree):
     args = target.split()
-    out = run(["-m", "runpath_spec", "--explain", "--json"] + args + ["a"],
-              tree / "work")
+    out = _ours(["--explain", "--json"] + args + ["a"],
+                tree / "work")
     assert out.returncode == 0, out.stderr
     assert "PROBE" not in out.stdout
     info = json.loads(out.stdout)
@@ -302,7 +271,7 @@ def test_explain_json_executes_nothing(target, tree):
 def test_explain_text_and_bytecode_match(tmp_path):
     (tmp_path / "s.py").write_text("x = 1\n")
     compile_pyc(str(tmp_path / "s.py"), str(tmp_path / "s.pyc"))
-    out = run(["-m", "runpath_spec", "--explain", "s.pyc"], tmp_path)
+    out = _ours(["--explain", "s.pyc"], tmp_path)
     assert out.returncode == 0, out.stderr
     for text in ("kind: bytecode", "dunders, by profile:", "sys.path[0]",
                  "matches_source", "True"):
@@ -322,8 +291,8 @@ def test_explain_dash_m_imports_no_parent_package(tmp_path):
     (pkg / "mod.py").write_text("print('MOD RAN')\n")
     for name, expected in (("explpkg.mod", "mod.py"),
                            ("explpkg.sub", "__main__.py")):
-        out = run(["-m", "runpath_spec", "--explain", "--json", "-m", name],
-                  tmp_path)
+        out = _ours(["--explain", "--json", "-m", name],
+                    tmp_path)
         assert out.returncode == 0, out.stderr
         assert "RAN" not in out.stdout + out.stderr
         info = json.loads(out.stdout)
@@ -332,8 +301,8 @@ def test_explain_dash_m_imports_no_parent_package(tmp_path):
 
 
 def test_explain_dash_m_of_a_missing_module(tmp_path):
-    out = run(["-m", "runpath_spec", "--explain", "-m", "nosuch_rps.mod"],
-              tmp_path)
+    out = _ours(["--explain", "-m", "nosuch_rps.mod"],
+                tmp_path)
     assert out.returncode == 1
     assert "No module named nosuch_rps" in out.stderr
 
@@ -342,12 +311,10 @@ def test_explain_of_a_directory_writes_nothing(tmp_path):
     app = tmp_path / "app"
     app.mkdir()
     (app / "__main__.py").write_text("print('ran')\n")
-    env = _env()
+    env = project_env()
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    out = subprocess.run([sys.executable, "-m", "runpath_spec", "--explain",
-                          str(app)], cwd=str(tmp_path), env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         universal_newlines=True, timeout=120)
+    out = _ours(["--explain", str(app)],
+                tmp_path, env=env)
     assert out.returncode == 0, out.stderr
     assert sorted(os.listdir(str(app))) == ["__main__.py"]
 
@@ -359,7 +326,7 @@ def test_explain_of_a_hostile_pyc_is_a_clear_answer(tmp_path):
     bad = tmp_path / "huge.pyc"
     bad.write_bytes(importlib.util.MAGIC_NUMBER + bytes(12)
                     + b"s\xff\xff\xff\x7f")  # a 2 GiB bytes object, cut
-    out = run(["-m", "runpath_spec", "--explain", str(bad)], tmp_path)
+    out = _ours(["--explain", str(bad)], tmp_path)
     assert out.returncode == 0, out.stderr
     assert "kind: bytecode" in out.stdout
     assert "MemoryError" not in out.stderr
@@ -367,7 +334,7 @@ def test_explain_of_a_hostile_pyc_is_a_clear_answer(tmp_path):
 
 def test_a_syntax_error_is_shown_as_python_shows_it(tmp_path):
     (tmp_path / "bad.py").write_text("1 = x\n")
-    direct = run(["bad.py"], tmp_path)
-    ours = run(["-m", "runpath_spec", "bad.py"], tmp_path)
+    direct = run_in_project(["bad.py"], tmp_path)
+    ours = _ours(["bad.py"], tmp_path)
     assert (ours.returncode, ours.stderr) == (direct.returncode,
                                                direct.stderr)

@@ -9,18 +9,13 @@ run in it, less the two exempt tests (see cpython_suite_driver.py), and
 """
 
 import os
-import subprocess
 import textwrap
 
 import pytest
 
-import runpath_spec
-
-from conftest import make_standin_venv
+from conftest import make_standin_venv, run_python
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(
-    runpath_spec.__file__)))
 
 
 def _has_test_package(*names):
@@ -43,19 +38,13 @@ def standin_python(request, tmp_path_factory):
         lazy=request.param == "lazy")
 
 
-def _run(python, *args, cwd=None, env=None):
-    return subprocess.run([python] + list(args), cwd=cwd, env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, timeout=600)
-
-
 @pytest.mark.slow
 def test_interpreter_runs_dash_m_and_entries_through_the_standin(
         standin_python, tmp_path):
     """python -m, python dir/ and python app.zip reach runpath_spec.compat."""
     (tmp_path / "probe_mod.py").write_text(
         "import sys; print(sys.modules['runpy'].__name__)\n")
-    out = _run(standin_python, "-m", "probe_mod", cwd=str(tmp_path))
+    out = run_python(standin_python, "-m", "probe_mod", cwd=str(tmp_path))
     assert out.stdout.strip() == "runpath_spec.compat", out.stderr
     # gh-75221 at interpreter level: a directory without __main__ must not
     # run the __main__.py that PYTHONPATH puts later on sys.path.
@@ -65,7 +54,7 @@ def test_interpreter_runs_dash_m_and_entries_through_the_standin(
     empty = tmp_path / "empty"
     empty.mkdir()
     env = dict(os.environ, PYTHONPATH=str(elsewhere))
-    out = _run(standin_python, str(empty), env=env)
+    out = run_python(standin_python, str(empty), env=env)
     assert "hijacked" not in out.stdout
     assert out.returncode == 1
     assert "can't find '__main__' module in %r" % str(empty) in out.stderr
@@ -74,8 +63,9 @@ def test_interpreter_runs_dash_m_and_entries_through_the_standin(
 @pytest.mark.slow
 def test_cpython_runpy_suites_pass_with_the_standin(standin_python, tmp_path):
     # The suites make fixed-name scratch directories in the current one.
-    out = _run(standin_python, os.path.join(HERE, "cpython_suite_driver.py"),
-               cwd=str(tmp_path))
+    out = run_python(standin_python,
+                     os.path.join(HERE, "cpython_suite_driver.py"),
+                     cwd=str(tmp_path))
     tail = _suite_tail(out)
     assert out.returncode == 0, tail
     assert "SUITES" in out.stdout and " 0 failures, 0 errors" in out.stdout, tail
@@ -93,7 +83,7 @@ def test_cpython_test_import_passes_with_the_lazy_standin(tmp_path):
     if not _has_test_package("test.test_import"):
         pytest.skip("this interpreter has no CPython 'test' package")
     python = make_standin_venv(tmp_path / "venv")
-    out = _run(python, os.path.join(HERE, "cpython_suite_driver.py"),
+    out = run_python(python, os.path.join(HERE, "cpython_suite_driver.py"),
                "test.test_import", cwd=str(tmp_path))
     assert out.returncode == 0, _suite_tail(out)
     assert "stand-in: lazy" in out.stdout, _suite_tail(out)

@@ -14,12 +14,11 @@ import struct
 import sys
 import zipfile
 
-try:
-    import pytest
-except ImportError:  # python tests/test_error_messages.py
-    pytest = None
+import pytest
 
 import runpath_spec
+
+from conftest import write
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DOC = os.path.join(os.path.dirname(HERE), "docs", "runpy-differences.rst")
@@ -31,13 +30,6 @@ OLDER_WORDS = {
     "ValueError: embedded null byte":
         "ValueError: stat: embedded null character in path",
 }
-
-
-def _write(path, data):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb" if isinstance(data, bytes) else "w") as f:
-        f.write(data)
-    return path
 
 
 def _pyc(body=b"", magic=None, flags=0):
@@ -67,18 +59,18 @@ CASES = {
                          lambda t: _extension_module()),
     "main-is-a-package": (
         "a directory whose ``__main__`` is a package", "path",
-        lambda t: os.path.dirname(os.path.dirname(_write(
+        lambda t: os.path.dirname(os.path.dirname(write(
             os.path.join(t, "app", "__main__", "__init__.py"), "")))),
     "bad-magic-pyc": (
         "a ``.pyc`` with a wrong magic number", "path",
-        lambda t: _write(os.path.join(t, "m.pyc"),
+        lambda t: write(os.path.join(t, "m.pyc"),
                          _pyc(b"\xe3\x00\x00", magic=b"\x00\x00\r\n"))),
     "truncated-pyc": (
         "a ``.pyc`` cut short in its header", "path",
-        lambda t: _write(os.path.join(t, "m.pyc"), _pyc()[:10])),
+        lambda t: write(os.path.join(t, "m.pyc"), _pyc()[:10])),
     "bad-main-pyc-in-directory": (
         "a directory whose ``__main__.pyc`` has a wrong magic number",
-        "path", lambda t: os.path.dirname(_write(
+        "path", lambda t: os.path.dirname(write(
             os.path.join(t, "app", "__main__.pyc"),
             _pyc(b"\xe3\x00\x00", magic=b"\x00\x00\r\n")))),
     "bad-main-pyc-in-zip": (
@@ -87,13 +79,13 @@ CASES = {
             "__main__.pyc": _pyc(b"\xe3\x00\x00", magic=b"\x00\x00\r\n")})),
     "bad-flags-pyc": (
         "a ``.pyc`` whose flags set a bit PEP 552 reserves", "path",
-        lambda t: _write(os.path.join(t, "m.pyc"), _pyc(marshal.dumps(
+        lambda t: write(os.path.join(t, "m.pyc"), _pyc(marshal.dumps(
             compile("x = 1\n", "m.py", "exec")), flags=4))),
     "nul-in-path": ("a path with a NUL character", "path",
                     lambda t: os.path.join(t, "a\0b.py")),
     "corrupt-zip": (
         "a file that starts like a zip but is not one", "path",
-        lambda t: _write(os.path.join(t, "app.zip"),
+        lambda t: write(os.path.join(t, "app.zip"),
                          b"PK\x03\x04" + b"\x00" * 40)),
 }
 

@@ -20,7 +20,7 @@ import textwrap
 
 import pytest
 
-from conftest import PROJECT, make_scratch_venv
+from conftest import PROJECT, make_notebook, make_scratch_venv, run_python
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,7 @@ class Venv:
                         .format(dist, sys.version.split()[0]))
 
 
-def _installed(python):
+def _installed_frameworks(python):
     probe = ("import importlib.metadata as m, json, sys\n"
              "names = json.loads(sys.argv[1])\n"
              "found = []\n"
@@ -67,10 +67,10 @@ def venv(tmp_path_factory):
     if subprocess.run(pip + list(FRAMEWORKS.values()), **quiet).returncode:
         for requirement in FRAMEWORKS.values():  # install what installs
             subprocess.run(pip + [requirement], **quiet)
-    return Venv(python, _installed(python))
+    return Venv(python, _installed_frameworks(python))
 
 
-def _env(extra_path=None):
+def _framework_env(extra_path=None):
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("PYTHONPATH", None)
@@ -80,23 +80,22 @@ def _env(extra_path=None):
     return env
 
 
-def _run(venv, args, cwd, bytecode, extra_path=None):
-    cmd = [venv.python] + (["-B"] if bytecode == "-B" else []) + args
-    return subprocess.run(cmd, cwd=str(cwd), env=_env(extra_path),
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, timeout=300)
+def _run_in_venv(venv, args, cwd, bytecode, extra_path=None):
+    return run_python(venv.python, *(["-B"] if bytecode == "-B" else []),
+                      *args, cwd=str(cwd), env=_framework_env(extra_path),
+                      timeout=300)
 
 
 def _driver(venv, cwd, text, bytecode, extra_path=None):
     """Run *text* as a script in *cwd*; its last output line is JSON."""
     (cwd / "driver.py").write_text(textwrap.dedent(text))
-    out = _run(venv, ["driver.py"], cwd, bytecode, extra_path)
+    out = _run_in_venv(venv, ["driver.py"], cwd, bytecode, extra_path)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _cli(venv, cwd, args, bytecode, extra_path=None):
-    return _run(venv, ["-m", "runpath_spec"] + args, cwd, bytecode,
+    return _run_in_venv(venv, ["-m", "runpath_spec"] + args, cwd, bytecode,
                 extra_path)
 
 
@@ -177,19 +176,13 @@ def test_hy(venv, tmp_path, bytecode):
 
 # -- importnb and the built-in notebook loader -------------------------------------
 
-def _notebook(path, source):
-    path.write_text(json.dumps({
-        "nbformat": 4, "nbformat_minor": 5, "metadata": {},
-        "cells": [{"cell_type": "code", "metadata": {}, "outputs": [],
-                   "execution_count": None, "source": source}]}))
-
-
 def test_importnb_and_the_builtin_notebook_loader(venv, tmp_path):
     venv.need("importnb")
-    _notebook(tmp_path / "nb.ipynb",
-              "value = 6\nby = type(__loader__).__module__\nprint(by)\n")
-    probe = _run(venv, ["-c", "import importnb\nwith importnb.imports("
-                        "'ipynb'):\n    import nb"], tmp_path, "-B")
+    make_notebook(tmp_path / "nb.ipynb", [(
+        "code", "value = 6\nby = type(__loader__).__module__\nprint(by)\n")])
+    probe = _run_in_venv(venv, ["-c", "import importnb\nwith importnb."
+                                "imports('ipynb'):\n    import nb"],
+                         tmp_path, "-B")
     if probe.returncode:  # (3.15: its source_to_code takes no fullname)
         pytest.skip("importnb cannot import a notebook on Python {} "
                     "either: {}".format(sys.version.split()[0],
@@ -241,12 +234,12 @@ def test_importnb_and_the_builtin_notebook_loader(venv, tmp_path):
 
 def test_builtin_notebook_loader_without_package_metadata(tmp_path):
     """Item 10: from a source checkout on PYTHONPATH (no metadata)."""
-    _notebook(tmp_path / "nb.ipynb", "print('cells ran')\n")
+    make_notebook(tmp_path / "nb.ipynb", [("code", "print('cells ran')\n")])
     # A vendored copy of the package, on PYTHONPATH, with no site-packages
     # at all (-S): no metadata, so no entry point, anywhere.
     shutil.copytree(os.path.join(PROJECT, "runpath_spec"),
                     str(tmp_path / "vendor" / "runpath_spec"))
-    env = _env(tmp_path / "vendor")
+    env = _framework_env(tmp_path / "vendor")
     probe = subprocess.run(
         [sys.executable, "-S", "-c", "import importlib.metadata as m\n"
          "print(m.entry_points().get('runpath_spec.loaders', 'none') if "
@@ -299,7 +292,7 @@ def test_pytest_assertion_rewriting(venv, tmp_path, bytecode):
     venv.need("pytest")
     (tmp_path / "test_prog.py").write_text("x = 2\nassert x == 3\n")
     (tmp_path / "test_outer.py").write_text(PYTEST_OUTER)
-    out = _run(venv, ["-m", "pytest", "-q", "-p", "no:cacheprovider",
+    out = _run_in_venv(venv, ["-m", "pytest", "-q", "-p", "no:cacheprovider",
                       "test_outer.py"], tmp_path, bytecode)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "5 passed" in out.stdout

@@ -20,14 +20,6 @@ from conftest import PROJECT, make_scratch_venv
 SHIM = _install.SHIM + ".py"
 
 
-@pytest.fixture
-def site(tmp_path, monkeypatch):
-    where = tmp_path / "site-packages"
-    where.mkdir()
-    monkeypatch.setattr(_install, "site_dir", lambda user=False: str(where))
-    return where
-
-
 def _install_quietly(**kw):
     import contextlib
     out, err = io.StringIO(), io.StringIO()
@@ -253,14 +245,14 @@ def test_reinstall_repairs_a_truncated_shim(site):
 
 # -- damaged installs in a scratch virtual environment ----------------------
 
-def _run(python, *args, **kw):
+def _run_venv(python, *args, **kw):
     return subprocess.run([python] + list(args), stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, universal_newlines=True,
                           timeout=120, cwd=os.path.dirname(python), **kw)
 
 
 @pytest.fixture(scope="module")
-def venv(tmp_path_factory):
+def installed_venv(tmp_path_factory):
     """A scratch venv with a copy of the package, and the stand-in
     installed; returns (python, copy of the package, site-packages)."""
     root = tmp_path_factory.mktemp("installer")
@@ -270,7 +262,7 @@ def venv(tmp_path_factory):
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(os.path.join(PROJECT, "runpath_spec_runpy.py"), str(copy))
     python = make_scratch_venv(root / "venv")
-    purelib = _run(python, "-c", "import sysconfig; print(sysconfig."
+    purelib = _run_venv(python, "-c", "import sysconfig; print(sysconfig."
                    "get_paths()['purelib'])").stdout.strip()
     with open(os.path.join(purelib, "runpath_spec_dev.pth"), "w") as f:
         f.write(str(copy) + "\n")
@@ -278,16 +270,16 @@ def venv(tmp_path_factory):
 
 
 @pytest.fixture
-def installed(venv):
+def installed(installed_venv):
     """The venv's stand-in installed from an intact package; put back
     afterwards, whatever the test did."""
-    python, package, purelib = venv
+    python, package, purelib = installed_venv
     pristine = {}
     for name in os.listdir(os.path.join(PROJECT, "runpath_spec")):
         if name.endswith(".py"):
             with open(os.path.join(PROJECT, "runpath_spec", name)) as f:
                 pristine[name] = f.read()
-    out = _run(python, "-m", "runpath_spec", "--install-runpy")
+    out = _run_venv(python, "-m", "runpath_spec", "--install-runpy")
     assert out.returncode == 0, out.stderr
     yield python, package, purelib
     for name, text in pristine.items():
@@ -296,12 +288,12 @@ def installed(venv):
         path = os.path.join(purelib, name)
         if os.path.islink(path) or os.path.isfile(path):
             os.unlink(path)
-    out = _run(python, "-m", "runpath_spec", "--install-runpy")
+    out = _run_venv(python, "-m", "runpath_spec", "--install-runpy")
     assert out.returncode == 0, out.stderr
 
 
 def _json_tool(python):
-    return _run(python, "-m", "json.tool", input='{"a": 1}')
+    return _run_venv(python, "-m", "json.tool", input='{"a": 1}')
 
 
 @pytest.mark.slow
@@ -320,7 +312,7 @@ def test_a_broken_package_never_breaks_python_m(installed, damage, cause):
     assert "python -m runpath_spec --uninstall-runpy" in out.stderr
     # The uninstaller runs (through the standard runpy), and then nothing
     # is left to warn.
-    out = _run(python, "-m", "runpath_spec", "--uninstall-runpy")
+    out = _run_venv(python, "-m", "runpath_spec", "--uninstall-runpy")
     assert out.returncode == 0 and "removed" in out.stdout, out.stderr
     out = _json_tool(python)
     assert (out.returncode, out.stderr) == (0, "")
@@ -336,10 +328,10 @@ def test_a_truncated_shim_is_reported_and_repaired(installed):
     with open(shim, "w") as f:
         f.write(good[:len(good) // 2])
     assert _json_tool(python).returncode == 0  # noisy (site), but runs
-    out = _run(python, "-m", "runpath_spec", "--runpy-status")
+    out = _run_venv(python, "-m", "runpath_spec", "--runpy-status")
     assert out.returncode == 1 and "damaged: %r does not compile" % shim \
         in out.stdout, out.stdout + out.stderr
-    out = _run(python, "-m", "runpath_spec", "--install-runpy")
+    out = _run_venv(python, "-m", "runpath_spec", "--install-runpy")
     assert out.returncode == 0, out.stderr
     out = _json_tool(python)
     assert (out.returncode, out.stderr) == (0, "")
@@ -351,12 +343,12 @@ def test_foreign_files_and_links_are_refused_in_a_venv(installed, tmp_path):
     pth = os.path.join(purelib, _install.PTH)
     with open(pth, "w") as f:
         f.write("import json\n")
-    out = _run(python, "-m", "runpath_spec", "--install-runpy")
+    out = _run_venv(python, "-m", "runpath_spec", "--install-runpy")
     assert out.returncode == 1 and "%r was not written by runpath_spec" % (
         pth) in out.stderr
     with open(pth) as f:
         assert f.read() == "import json\n"
-    out = _run(python, "-m", "runpath_spec", "--runpy-status")
+    out = _run_venv(python, "-m", "runpath_spec", "--runpy-status")
     assert out.returncode == 1 and "foreign" in out.stdout
     os.unlink(pth)
     shim = os.path.join(purelib, SHIM)
@@ -364,7 +356,7 @@ def test_foreign_files_and_links_are_refused_in_a_venv(installed, tmp_path):
     victim = tmp_path / "victim.py"
     victim.write_text("precious = 1\n")
     os.symlink(str(victim), shim)
-    out = _run(python, "-m", "runpath_spec", "--install-runpy")
+    out = _run_venv(python, "-m", "runpath_spec", "--install-runpy")
     assert out.returncode == 1 and "symbolic link" in out.stderr
     assert victim.read_text() == "precious = 1\n"
 
@@ -383,7 +375,7 @@ def test_a_full_disk_during_a_reinstall_in_a_venv(installed):
         previous = f.read() + "# an older version\n"
     with open(shim, "w") as f:
         f.write(previous)
-    out = _run(python, "-m", "runpath_spec", "--install-runpy",
+    out = _run_venv(python, "-m", "runpath_spec", "--install-runpy",
                preexec_fn=_fsize_limit)
     assert out.returncode == 1 and "error:" in out.stderr
     with open(shim) as f:

@@ -6,28 +6,24 @@ are shown as python shows them."""
 import json
 import os
 import re
-import subprocess
 import sys
 
 import pytest
 
-import test_cli
-from test_cli import FLAGS, TARGETS, _installed, report, tree  # noqa: F401
+from conftest import PROJECT, project_env, project_is_installed, run_in_project
+from test_cli import FLAGS, TARGETS, report, tree  # noqa: F401
 
-RECIPES = os.path.join(test_cli.PROJECT, "docs", "recipes")
+RECIPES = os.path.join(PROJECT, "docs", "recipes")
 COVERAGE = os.path.join(RECIPES, "coverage_runner.py")
 DEBUGGER = os.path.join(RECIPES, "debugger.py")
 
 
-def run(args, cwd, flags=(), stdin=""):
-    env = test_cli._env()
+def _run_recipe(args, cwd, flags=(), stdin=""):
+    env = project_env()
     # The recipes set their own tracer: coverage.py measuring the
     # subprocess (CI) would warn on stderr that its trace function changed.
     env.pop("COVERAGE_PROCESS_START", None)
-    return subprocess.run([sys.executable] + list(flags) + list(args),
-                          cwd=str(cwd), env=env, input=stdin,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, timeout=120)
+    return run_in_project(args, cwd, flags, env=env, input=stdin)
 
 
 def probe_report(out):
@@ -41,7 +37,7 @@ def probe_report(out):
 def _skips(target, flag):
     if flag == "-P" and sys.version_info < (3, 11):
         pytest.skip("-P exists from Python 3.11")
-    if flag == "-I" and not _installed():
+    if flag == "-I" and not project_is_installed():
         pytest.skip("under -I runpath_spec must be installed in this "
                     "interpreter (pip install -e .); it is only on PYTHONPATH")
 
@@ -59,12 +55,12 @@ def test_the_target_sees_what_python_gives_it(recipe, target, flag, tree,
     _skips(target, flag)
     args = [a.format(root=tree) for a in TARGETS[target]] + ["arg1", "--x"]
     cwd = tree / "work"
-    direct = run(args, cwd, FLAGS[flag])
+    direct = _run_recipe(args, cwd, FLAGS[flag])
     if recipe == "coverage":
         cov = str(tmp_path / "report.txt")
-        ours = run([COVERAGE, "--report", cov] + args, cwd, FLAGS[flag])
+        ours = _run_recipe([COVERAGE, "--report", cov] + args, cwd, FLAGS[flag])
     else:
-        ours = run([DEBUGGER] + args, cwd, FLAGS[flag], stdin="c\n")
+        ours = _run_recipe([DEBUGGER] + args, cwd, FLAGS[flag], stdin="c\n")
     if direct.returncode:  # -m under -I/-P: python cannot find it either
         assert target.startswith("dash-m") and flag != "no-flag"
         assert ours.returncode == 1 and "No module named" in ours.stderr
@@ -105,13 +101,13 @@ def test_errors_and_exit_as_python_shows_them(recipe, body, tmp_path):
                     "traceback line at its first line: python -m pdb itself "
                     "shows line 1 there")
     (tmp_path / "prog.py").write_text(body)
-    direct = run(["prog.py", "a"], tmp_path)
+    direct = _run_recipe(["prog.py", "a"], tmp_path)
     if recipe == "coverage":
-        ours = run([COVERAGE, "--report", str(tmp_path / "r"), "prog.py",
+        ours = _run_recipe([COVERAGE, "--report", str(tmp_path / "r"), "prog.py",
                     "a"], tmp_path)
         assert ours.stdout == direct.stdout
     else:
-        ours = run([DEBUGGER, "prog.py", "a"], tmp_path, stdin="c\n")
+        ours = _run_recipe([DEBUGGER, "prog.py", "a"], tmp_path, stdin="c\n")
         for line in direct.stdout.splitlines():
             assert line in ours.stdout
     assert (ours.returncode, ours.stderr) == (direct.returncode,
@@ -123,7 +119,7 @@ def test_the_debugger_restarts_with_the_file_read_again(tmp_path):
         "import sys; print('ran', sys.argv[1:]); f = open(__file__, 'a'); "
         "f.write('print(\"again\")\\n'); f.close()\n")  # (no refcounting
     # on PyPy: an unclosed file may not be written when the restart reads)
-    out = run([DEBUGGER, "prog.py", "a"], tmp_path,
+    out = _run_recipe([DEBUGGER, "prog.py", "a"], tmp_path,
               stdin="n\nrestart\nc\n")
     assert out.returncode == 0, out.stderr
     assert "Restarting " + str(tmp_path / "prog.py") in out.stdout
@@ -135,7 +131,7 @@ def test_the_debugger_restarts_with_the_file_read_again(tmp_path):
 
 def test_stepping_never_enters_runpath_spec(tmp_path):
     (tmp_path / "prog.py").write_text("x = 1\ny = x + 1\n")
-    out = run([DEBUGGER, "prog.py"], tmp_path, stdin="s\n" * 10)
+    out = _run_recipe([DEBUGGER, "prog.py"], tmp_path, stdin="s\n" * 10)
     assert out.returncode == 0, out.stderr
     stops = _pdb_stops(out)
     assert stops and all("runpath_spec" not in s for s in stops), stops
@@ -144,7 +140,7 @@ def test_stepping_never_enters_runpath_spec(tmp_path):
 
 def test_an_uncaught_exception_is_examined_post_mortem(tmp_path):
     (tmp_path / "prog.py").write_text(ERRING)
-    out = run([DEBUGGER, "prog.py"], tmp_path, stdin="c\np 6 * 7\n")
+    out = _run_recipe([DEBUGGER, "prog.py"], tmp_path, stdin="c\np 6 * 7\n")
     assert out.returncode == 1
     assert "post mortem" in out.stdout and "42" in out.stdout
     assert _pdb_stops(out)[-1].endswith("prog.py(4)f()")

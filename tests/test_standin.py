@@ -14,14 +14,9 @@ import pytest
 
 from runpath_spec import _install
 
-PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from conftest import PROJECT, shim_dir
+
 SHIM_SOURCE = os.path.join(PROJECT, "runpath_spec_runpy.py")
-
-
-def _shim_dir(tmp_path):
-    """A directory holding the stand-in as ``_runpath_spec_runpy``."""
-    shutil.copy(SHIM_SOURCE, str(tmp_path / (_install.SHIM + ".py")))
-    return str(tmp_path)
 
 
 def _run(code, path, *args):
@@ -37,7 +32,7 @@ def _run(code, path, *args):
 def _standin(tmp_path, code, root=PROJECT):
     """Run *code* after importing the stand-in, as its ``.pth`` does."""
     return _run("import _runpath_spec_runpy\n" + code,
-                [_shim_dir(tmp_path), root])
+                [shim_dir(tmp_path), root])
 
 
 # -- 7: a proper module -------------------------------------------------
@@ -109,7 +104,7 @@ def test_a_narrowed_sys_path_after_start_up(tmp_path, use, module):
         "import _runpath_spec_runpy"
     out = _run(first + "\n" + NARROWED.format(
         tmp=str(tmp_path), script=str(script), use=use),
-        [_shim_dir(tmp_path), PROJECT])
+        [shim_dir(tmp_path), PROJECT])
     assert (out.stdout, out.stderr, out.returncode) == (
         "42 %s\n" % module, "", 0)
 
@@ -238,7 +233,7 @@ def test_a_broken_package_falls_back_to_the_standard_runpy(tmp_path,
     out = _run("import _runpath_spec_runpy, runpy, sys\n"
                "print(runpy.run_path.__module__)\n"
                "print(runpy.run_module.__module__)\n",
-               [_shim_dir(tmp_path), root])
+               [shim_dir(tmp_path), root])
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["runpy", "runpy"]
     assert out.stderr.count("\n") == 1 and out.stderr.startswith(
@@ -255,7 +250,7 @@ def test_runpath_spec_gone_falls_back_silently(tmp_path):
     """Uninstalled with the stand-in left behind: runpy as shipped."""
     out = _run("import _runpath_spec_runpy, runpy\n"
                "print(runpy.run_path.__module__)\n",
-               [_shim_dir(tmp_path)])
+               [shim_dir(tmp_path)])
     assert (out.stdout, out.stderr) == ("runpy\n", "")
 
 

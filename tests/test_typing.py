@@ -2,7 +2,10 @@
 
 The types live in stub files beside the modules (``runpath_spec/*.pyi``),
 which ``py.typed`` makes authoritative, so the modules import nothing from
-``typing``.  Three checks keep them honest:
+``typing``.  They are the one copy of the types: a module with a stub has
+no annotations of its own, and the package's public names are listed once
+(``runpath_spec._WHERE``), the stub's ``__all__`` checked against it.
+Three checks keep the stubs honest:
 
 * mypy's ``stubtest`` compares every stub with the running module: names,
   parameter names, kinds and defaults (the stubs cannot drift from code);
@@ -56,7 +59,7 @@ def _need_mypy():
         pytest.skip("runpath_spec is not imported from a source checkout")
 
 
-def _env(tmp_path):
+def _mypy_env(tmp_path):
     env = dict(os.environ)
     # Every run gets its own cache: nothing written into the checkout.
     env["MYPY_CACHE_DIR"] = str(tmp_path / "mypy_cache")
@@ -76,7 +79,7 @@ def _mypy(tmp_path, *args):
     proc = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-color-output",
          "--show-error-codes", "--no-error-summary", *args],
-        cwd=ROOT, env=_env(tmp_path), stdout=subprocess.PIPE,
+        cwd=ROOT, env=_mypy_env(tmp_path), stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, universal_newlines=True, timeout=600)
     return proc.returncode, proc.stdout
 
@@ -151,13 +154,89 @@ def test_stubs_declare_every_public_name():
     assert missing == []
 
 
+def _stub_all(module):
+    """The literal ``__all__`` of *module*'s stub."""
+    parts = module.split(".")[1:] or ["__init__"]
+    with open(os.path.join(ROOT, "runpath_spec", *parts) + ".pyi",
+              encoding="utf-8") as f:
+        for node in ast.parse(f.read()).body:
+            if isinstance(node, ast.Assign) and [
+                    t.id for t in node.targets] == ["__all__"]:
+                return ast.literal_eval(node.value)
+    return None
+
+
+def test_the_public_names_are_listed_once():
+    """``runpath_spec._WHERE`` is the one list of the package's public
+    names: ``__all__`` is made from it, and the stub declares each of them
+    and lists exactly them, in the same order, in its own ``__all__``
+    (type checkers read a literal there)."""
+    assert runpath_spec.__all__ == list(runpath_spec._WHERE)
+    assert _stub_all("runpath_spec") == runpath_spec.__all__
+    declared = _stub_names("runpath_spec")
+    assert [name for name in runpath_spec._WHERE
+            if name not in declared] == []
+    # Every name resolves to the module the list names.
+    for name, where in runpath_spec._WHERE.items():
+        value = getattr(runpath_spec, name)
+        assert value is getattr(importlib.import_module(
+            "runpath_spec." + where), name), name
+    for name in runpath_spec._SUBMODULES:
+        assert getattr(runpath_spec, name) is importlib.import_module(
+            "runpath_spec." + name)
+
+
+def test_the_stubs_list_what_the_public_modules_export():
+    for short, module_name in STUBBED.items():
+        module = importlib.import_module(module_name)
+        assert _stub_all(module_name) == getattr(module, "__all__", None), \
+            module_name
+
+
+def _annotations(path):
+    """``file:line`` of every annotation in the module at *path*."""
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = node.args
+            for arg in (getattr(args, "posonlyargs", []) + args.args
+                        + args.kwonlyargs + [args.vararg, args.kwarg]):
+                if arg is not None and arg.annotation is not None:
+                    found.append("{}:{}".format(path, arg.lineno))
+            if node.returns is not None:
+                found.append("{}:{}".format(path, node.returns.lineno))
+        elif isinstance(node, ast.AnnAssign):
+            found.append("{}:{}".format(path, node.lineno))
+    return found
+
+
+def test_the_types_live_in_the_stubs_only(tmp_path):
+    """One source of truth for the public API's types: the stubs, which
+    stubtest checks against the code.  A module with a stub carries no
+    annotations of its own (stubtest does not compare annotations, so a
+    second copy would drift unseen, as pyc.py's did)."""
+    package = os.path.join(ROOT, "runpath_spec")
+    stubbed = [os.path.join(package, name[:-1]) for name in
+               os.listdir(package) if name.endswith(".pyi")]
+    assert len(stubbed) == len(STUBBED)
+    found = [where for path in sorted(stubbed)
+             for where in _annotations(path)]
+    assert found == []
+    # The check sees an annotation.
+    sample = tmp_path / "sample.py"
+    sample.write_text("def f(x: int) -> None:\n    y: str = ''\n")
+    assert len(_annotations(str(sample))) == 3
+
+
 def test_client_runs(tmp_path):
     """The client's calls are real: it runs, and its runtime checks pass."""
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     proc = subprocess.run(
         [sys.executable, CLIENT, str(scratch)], cwd=str(tmp_path),
-        env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=_mypy_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         universal_newlines=True, timeout=300)
     assert proc.returncode == 0, proc.stdout
     assert proc.stdout.strip().endswith("typing client: ok"), proc.stdout
@@ -202,7 +281,7 @@ def test_stubs_match_the_code(tmp_path):
         [sys.executable, "-m", "mypy.stubtest", "--concise",
          "--mypy-config-file", os.path.join(TYPING, "stubtest.ini"),
          "--allowlist", str(allowlist), "runpath_spec"],
-        cwd=ROOT, env=_env(tmp_path), stdout=subprocess.PIPE,
+        cwd=ROOT, env=_mypy_env(tmp_path), stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, universal_newlines=True, timeout=600)
     assert proc.returncode == 0, proc.stdout
 
@@ -221,7 +300,7 @@ def test_stubtest_sees_a_drift(tmp_path):
                          "def spec_from_module(module_name: str)")
     assert wrong != text
     stub.write_text(wrong, encoding="utf-8")
-    env = _env(tmp_path)
+    env = _mypy_env(tmp_path)
     env["PYTHONPATH"] = str(copy)
     proc = subprocess.run(
         [sys.executable, "-m", "mypy.stubtest", "--concise",

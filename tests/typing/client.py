@@ -369,9 +369,6 @@ def use_pyc(t: Targets) -> None:
     assert isinstance(header.mtime, int) and header.source_hash is None
     assert header == pyc.read_header(data) and hash(header) == hash(
         pyc.read_header(data))
-    built = pyc.timestamp_header(st.st_mtime, st.st_size)
-    assert_type(built, bytes)
-    assert_type(pyc.timestamp_matches(data, st.st_mtime, st.st_size), bool)
     assert_type(pyc.hash_header(b"12345678", checked=False), bytes)
     error = pyc.truncated_error(t.pyc, 3, name="__main__", path=t.pyc)
     assert_type(error, runpath_spec.TruncatedPycError)
