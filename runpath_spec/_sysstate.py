@@ -32,48 +32,26 @@ import _thread
 _lock = _thread.allocate_lock()
 _MISSING = object()
 _NO_ARGV = object()  # sys.argv itself was missing (an embedded interpreter)
-_UNCHANGED = object()  # a newer override stays in force: write nothing
 # Slot keys in _stacks: a module name (str) is that sys.modules key;
 # ("attr", name) is the attribute sys.<name>.
 ARGV = ("attr", "argv")
-
-
-class _Slot:
-    """The overrides in force in one slot: the value it held before the
-    first (*before*), then ``(owner, value)`` pairs, oldest first.  The
-    newest pair's value is the one installed."""
-
-    __slots__ = ("before", "pairs")
-
-    def __init__(self, before):
-        self.before = before
-        self.pairs = []
-
-    def push(self, owner, value):
-        """Add *owner*'s override; return the value to install."""
-        self.pairs.append((owner, value))
-        return value
-
-    def pop(self, owner):
-        """Take *owner*'s override away; return the value to install now
-        (the next newest, or *before* when none is left), or _UNCHANGED
-        when a newer override stays in force."""
-        pairs = self.pairs
-        if pairs[-1][0] is owner:
-            del pairs[-1]
-            return pairs[-1][1] if pairs else self.before
-        for i, pair in enumerate(pairs):
-            if pair[0] is owner:
-                del pairs[i]
-                break
-        return _UNCHANGED
-
-
-# slot key -> its _Slot, while overrides are in force.
+# The layout of a slot's record (flat, so that a run allocates as little as
+# possible: this is on every run's path).  _stacks: slot key -> [its value
+# before the first override, owner, value, owner, value, ...], the
+# overrides now in force, oldest first.  _argv0: id(list) -> [list, its [0]
+# before the first override (_MISSING: it was empty; _NO_ARGV:
+# runpath_spec made the list), owner, value, ...].  The newest override
+# is the last pair of either.
+_BEFORE = 0  # in a _stacks record
+_FIRST_PAIR = 1  # in a _stacks record
+_ONE_OVERRIDE = 3  # the length of a _stacks record with one override
+_ARGV_LIST = 0  # in an _argv0 record
+_ARGV_BEFORE = 1  # in an _argv0 record
+_ARGV_FIRST_PAIR = 2  # in an _argv0 record
+_ARGV_ONE_OVERRIDE = 4  # the length of an _argv0 record with one override
+_NEWEST_OWNER = -2  # in either
+_NEWEST_VALUE = -1  # in either
 _stacks = {}
-# id(list) -> (list, its _Slot for [0]), while sys.argv[0] overrides are in
-# force in that list (the slot's *before*: _MISSING, it was empty;
-# _NO_ARGV, runpath_spec made the list).
 _argv0 = {}
 # The sys.path overrides in force (Path0 objects), oldest first.
 _path_ops = []
@@ -98,19 +76,29 @@ def _write(key, value):
 
 
 def _push(key, owner, value):  # with _lock held
-    slot = _stacks.get(key)
-    if slot is None:
-        slot = _stacks[key] = _Slot(_read(key))
-    _write(key, slot.push(owner, value))
+    stack = _stacks.get(key)
+    if stack is None:
+        _stacks[key] = [_read(key), owner, value]
+    else:
+        stack += (owner, value)
+    _write(key, value)
 
 
 def _pop(key, owner):  # with _lock held
-    slot = _stacks[key]
-    value = slot.pop(owner)
-    if not slot.pairs:
-        del _stacks[key]
-    if value is not _UNCHANGED:
-        _write(key, value)
+    stack = _stacks[key]
+    if stack[_NEWEST_OWNER] is owner:
+        del stack[_NEWEST_OWNER:]
+        if len(stack) == _FIRST_PAIR:
+            del _stacks[key]
+            _write(key, stack[_BEFORE])
+        else:
+            # An older run is still going: give it back its own value.
+            _write(key, stack[_NEWEST_VALUE])
+    else:  # a newer run's value stays in force
+        for i in range(_FIRST_PAIR, len(stack), 2):
+            if stack[i] is owner:
+                del stack[i:i + 2]
+                break
 
 
 # -- sys.argv[0], per list ---------------------------------------------------
@@ -122,7 +110,7 @@ def _argv_list():  # with _lock held: the list an argv[0] override goes in
         # always gives a program one, so make one for the run, and take
         # it away when the last override in it ends.
         argv = sys.argv = []
-        _argv0[id(argv)] = (argv, _Slot(_NO_ARGV))
+        _argv0[id(argv)] = [argv, _NO_ARGV]
     return argv
 
 
@@ -134,9 +122,9 @@ def _write_argv0(argv, value):
         else:
             # run_main put its own list in sys.argv meanwhile: when it
             # ends, there is to be no sys.argv, not this list.
-            slot = _stacks.get(ARGV)
-            if slot is not None and slot.before is argv:
-                slot.before = _MISSING
+            stack = _stacks.get(ARGV)
+            if stack is not None and stack[_BEFORE] is argv:
+                stack[_BEFORE] = _MISSING
     elif value is _MISSING:
         if argv:
             del argv[0]
@@ -147,20 +135,28 @@ def _write_argv0(argv, value):
 
 
 def _push_argv0(argv, owner, value):  # with _lock held
-    held = _argv0.get(id(argv))
-    if held is None:
-        held = _argv0[id(argv)] = (argv, _Slot(argv[0] if argv
-                                               else _MISSING))
-    _write_argv0(argv, held[1].push(owner, value))
+    stack = _argv0.get(id(argv))
+    if stack is None:
+        _argv0[id(argv)] = [argv, argv[0] if argv else _MISSING, owner,
+                            value]
+    else:
+        stack += (owner, value)
+    _write_argv0(argv, value)
 
 
 def _pop_argv0(argv, owner):  # with _lock held
-    slot = _argv0[id(argv)][1]
-    value = slot.pop(owner)
-    if not slot.pairs:
-        del _argv0[id(argv)]
-    if value is not _UNCHANGED:
-        _write_argv0(argv, value)
+    stack = _argv0[id(argv)]
+    if stack[_NEWEST_OWNER] is owner:
+        del stack[_NEWEST_OWNER:]
+        if len(stack) == _ARGV_FIRST_PAIR:
+            del _argv0[id(argv)]
+        # (The next newest value, or the one from before.)
+        _write_argv0(argv, stack[_NEWEST_VALUE])
+    else:
+        for i in range(_ARGV_FIRST_PAIR, len(stack), 2):
+            if stack[i] is owner:
+                del stack[i:i + 2]
+                break
 
 
 class Override:
@@ -219,31 +215,51 @@ class _Argv:
 
     def __exit__(self, *exc_info):
         with _lock:
-            slot = _stacks[ARGV]
-            if (slot.pairs[-1][0] is self
-                    and getattr(sys, "argv", _MISSING) is not self.value):
+            stack = _stacks[ARGV]
+            if stack[_NEWEST_OWNER] is not self:
+                _pop(ARGV, self)  # a newer run's list stays in force
+            elif getattr(sys, "argv", _MISSING) is self.value:
+                _pop(ARGV, self)
+            else:
                 # Replaced while the run ran (pdb's "run a b c"): the new
                 # list stays.
-                del slot.pairs[-1]
-                if not slot.pairs:
+                del stack[_NEWEST_OWNER:]
+                if len(stack) == _FIRST_PAIR:
                     del _stacks[ARGV]
-            else:
-                _pop(ARGV, self)  # (a newer run's list stays in force)
 
 
 def enter_run(run_name, module, argv0=None):
     """Override ``sys.modules[run_name]`` and, unless *argv0* is ``None``,
     ``sys.argv[0]``, under one acquisition of the lock; return the token
-    to give :func:`exit_run`."""
-    _lock.acquire()  # (without ``with``: every run comes through here)
+    to give :func:`exit_run`.
+
+    Every run comes through here, so the common case -- no other run
+    holds either slot -- is written out inline, and the lock is taken
+    without ``with`` (twice as cheap): :func:`_push` would do the same,
+    but on this path each Python call costs as much as the work itself.
+    """
+    modules = sys.modules
+    _lock.acquire()
     try:
         if argv0 is None:
             owner = (run_name, None)  # a new object: the run's identity
         else:
-            argv = _argv_list()
-            owner = (run_name, argv)
-            _push_argv0(argv, owner, argv0)
-        _push(run_name, owner, module)
+            argv = getattr(sys, "argv", None)
+            key = id(argv)
+            if argv and key not in _argv0:
+                owner = (run_name, argv)
+                _argv0[key] = [argv, argv[0], owner, argv0]
+                argv[0] = argv0
+            else:
+                argv = _argv_list()
+                owner = (run_name, argv)
+                _push_argv0(argv, owner, argv0)
+        if run_name in _stacks:
+            _push(run_name, owner, module)
+        else:
+            _stacks[run_name] = [modules.get(run_name, _MISSING), owner,
+                                 module]
+            modules[run_name] = module
     finally:
         _lock.release()
     return owner
@@ -255,8 +271,26 @@ def exit_run(owner):
     _lock.acquire()
     try:
         if argv is not None:
-            _pop_argv0(argv, owner)
-        _pop(run_name, owner)
+            key = id(argv)
+            stack = _argv0[key]
+            baseline = stack[_ARGV_BEFORE]
+            if (len(stack) == _ARGV_ONE_OVERRIDE
+                    and stack[_ARGV_FIRST_PAIR] is owner and argv
+                    and baseline is not _MISSING
+                    and baseline is not _NO_ARGV):
+                del _argv0[key]
+                argv[0] = baseline
+            else:
+                _pop_argv0(argv, owner)
+        stack = _stacks[run_name]
+        if len(stack) == _ONE_OVERRIDE and stack[_FIRST_PAIR] is owner:
+            del _stacks[run_name]
+            if stack[_BEFORE] is _MISSING:
+                sys.modules.pop(run_name, None)
+            else:
+                sys.modules[run_name] = stack[_BEFORE]
+        else:
+            _pop(run_name, owner)
     finally:
         _lock.release()
 
