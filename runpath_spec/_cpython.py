@@ -24,6 +24,7 @@ in ``docs/how-it-works.rst``.)
 """
 
 import _imp
+from _operator import attrgetter as _attrgetter
 import sys
 from importlib import _bootstrap_external
 from importlib._bootstrap_external import (MAGIC_NUMBER, cache_from_source,
@@ -31,7 +32,7 @@ from importlib._bootstrap_external import (MAGIC_NUMBER, cache_from_source,
 
 __all__ = ["MAGIC_NUMBER", "cache_from_source", "spec_from_file_location",
            "fix_co_filename",
-           "is_importlibs_own", "SOURCE_FILE_LOADER_STEPS",
+           "is_importlibs_own", "LoaderSteps",
            "refresh_zip_directory", "thread_local",
            "check_hash_based_pycs", "cached_is_unset",
            "code_from_timestamp_pyc", "import_with_finder"]
@@ -82,14 +83,6 @@ def cached_is_unset(spec):
 # CPython, plain on PyPy.
 _IMPORTLIB_MODULES = frozenset(["_frozen_importlib_external",
                                 "importlib._bootstrap_external"])
-#: The methods ``SourceLoader.get_code`` goes through for a plain
-#: ``SourceFileLoader``: what a shortcut past ``get_code`` must not skip
-#: if any of them is not importlib's own.
-SOURCE_FILE_LOADER_STEPS = ("get_code", "get_data", "path_stats",
-                            "source_to_code", "get_filename")
-# (class, names) -> the class's methods of those names, each checked once
-# to be importlib's own; a method patched later is no longer that object.
-_OWN = {}
 
 
 def _genuine(cls, name):
@@ -99,29 +92,41 @@ def _genuine(cls, name):
     return method if module in _IMPORTLIB_MODULES else None
 
 
-def is_importlibs_own(loader, cls, names):
-    """Is *loader* exactly a *cls* whose methods *names* are all importlib's
-    own -- not overridden by a subclass, not patched on the class (as
-    ``import hy`` patches ``SourceFileLoader.source_to_code``), not set on
-    the instance?  Only then may a shortcut skip calling them.  (The one
-    such predicate: every shortcut past a loader method asks it.)"""
+class LoaderSteps:
+    """The methods of *cls* that a shortcut past a loader's ``get_code``
+    would skip: the shortcut is taken only while they are importlib's own
+    (:func:`is_importlibs_own`)."""
+
+    __slots__ = ("cls", "names", "_get", "_methods")
+
+    def __init__(self, cls, names):
+        self.cls = cls
+        self.names = names
+        self._get = _attrgetter(*names)  # (all of them in one C call)
+        # The methods as first found to be importlib's own; a method
+        # patched later is no longer the same object.
+        self._methods = None
+
+
+def is_importlibs_own(loader, steps):
+    """Is *loader* exactly a ``steps.cls`` whose methods ``steps.names``
+    are all importlib's own -- not overridden by a subclass, not patched on
+    the class (as ``import hy`` patches ``SourceFileLoader.source_to_code``),
+    not set on the instance?  Only then may a shortcut skip calling them.
+    (The one such predicate: every shortcut past a loader method asks it.)"""
+    cls = steps.cls
     if type(loader) is not cls:
         return False
     own = getattr(loader, "__dict__", None)
-    if own:
-        for name in names:
-            if name in own:
-                return False
-    methods = _OWN.get((cls, names))
+    if own and not own.keys().isdisjoint(steps.names):
+        return False
+    methods = steps._methods
     if methods is None:
-        methods = tuple(_genuine(cls, name) for name in names)
-        if None in methods:
+        found = tuple(_genuine(cls, name) for name in steps.names)
+        if None in found:
             return False
-        _OWN[(cls, names)] = methods  # (only ever importlib's own)
-    for name, method in zip(names, methods):
-        if getattr(cls, name) is not method:
-            return False
-    return True
+        methods = steps._methods = found  # (only ever importlib's own)
+    return steps._get(cls) == methods
 
 
 def refresh_zip_directory(finder):

@@ -17,8 +17,7 @@ import sys
 import zipimport  # loaded by every start-up: free
 from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 
-from ._cpython import (SOURCE_FILE_LOADER_STEPS, code_from_timestamp_pyc,
-                       is_importlibs_own)
+from ._cpython import LoaderSteps, code_from_timestamp_pyc, is_importlibs_own
 from ._files import prefill_cached, pyc_path, read_file
 from ._versions import COMPILE_WITH_MODULE
 
@@ -211,6 +210,12 @@ def _valid_pyc_code(path, pyc_file, name):
     return code_from_timestamp_pyc(data, st.st_mtime, st.st_size, name, path)
 
 
+# What SourceLoader.get_code goes through for a plain SourceFileLoader,
+# skipped by source_file_code.
+_SOURCE_FILE_STEPS = LoaderSteps(SourceFileLoader, (
+    "get_code", "get_data", "path_stats", "source_to_code", "get_filename"))
+
+
 def source_file_code(loader, name):
     """``loader.get_code(name)`` for a plain ``SourceFileLoader``, with the
     same result and the same files read, in fewer steps.
@@ -227,8 +232,7 @@ def source_file_code(loader, name):
     """
     path = loader.path
     if (name != loader.name or sys.flags.verbose or type(path) is not str
-            or not is_importlibs_own(loader, SourceFileLoader,
-                                     SOURCE_FILE_LOADER_STEPS)):
+            or not is_importlibs_own(loader, _SOURCE_FILE_STEPS)):
         return loader.get_code(name)
     try:
         pyc_file = pyc_path(path)
@@ -246,7 +250,8 @@ def source_file_code(loader, name):
 
 # What SourcelessFileLoader.get_code goes through, skipped by reading the
 # pyc here.
-_SOURCELESS_STEPS = ("get_code", "get_data")
+_SOURCELESS_STEPS = LoaderSteps(SourcelessFileLoader,
+                                ("get_code", "get_data"))
 
 
 def code_for_spec(spec, name=None):
@@ -268,8 +273,7 @@ def code_for_spec(spec, name=None):
     if type(loader) is SourceFileLoader:
         return source_file_code(loader, name)
     origin = spec.origin
-    if (origin and is_importlibs_own(loader, SourcelessFileLoader,
-                                     _SOURCELESS_STEPS)):
+    if origin and is_importlibs_own(loader, _SOURCELESS_STEPS):
         loader.get_filename(name)  # the loader's own name check
         return _pyc().code_from_pyc(read_file(origin), name=name, path=origin)
     if (type(loader) is zipimport.zipimporter and origin
