@@ -24,11 +24,20 @@ in ``docs/how-it-works.rst``.)
 """
 
 import _imp
-from _operator import attrgetter as _attrgetter
 import sys
-from importlib import _bootstrap_external
-from importlib._bootstrap_external import (MAGIC_NUMBER, cache_from_source,
-                                           spec_from_file_location)
+from _operator import attrgetter as _attrgetter
+
+try:
+    # CPython: the frozen module importlib._bootstrap_external *is*, there
+    # since start-up -- importable even once a program has narrowed
+    # sys.path so far that the importlib package is not.
+    import _frozen_importlib_external as _bootstrap_external
+except ImportError:  # PyPy: a plain module, importlib's own
+    from importlib import _bootstrap_external
+
+MAGIC_NUMBER = _bootstrap_external.MAGIC_NUMBER
+cache_from_source = _bootstrap_external.cache_from_source
+spec_from_file_location = _bootstrap_external.spec_from_file_location
 
 __all__ = ["MAGIC_NUMBER", "cache_from_source", "spec_from_file_location",
            "fix_co_filename",
