@@ -19,7 +19,9 @@ _WHERE.update(exec_spec="_executor", spec_from_path="_finders",
               spec_from_module="_modules", derive="_profiles",
               register_loader="_plugins", unregister_loader="_plugins",
               SourceScriptLoader="_loaders", BytecodeScriptLoader="_loaders",
-              run_main="_main", MainTarget="_main")
+              run_main="_main", MainTarget="_main", Trace="_trace",
+              TraceStep="_trace", explain="_explain",
+              format_explanation="_explain")
 _WHERE.update(dict.fromkeys((
     "RunpathError", "MainNotFoundError", "BadPathError",
     "NotRegularFileError", "BadZipError", "PycError", "BadMagicError",
@@ -70,4 +72,8 @@ __all__ = [
     "TruncatedPycError",
     "StalePycError",
     "ImportHookWarning",
+    "Trace",
+    "TraceStep",
+    "explain",
+    "format_explanation",
 ]
