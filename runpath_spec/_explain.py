@@ -135,8 +135,10 @@ def cannot_run(target):
         from ._modules import no_code_reason
         return "No code object available for {}: {}".format(
             spec.name, no_code_reason(spec))
-    if not hasattr(loader, "get_code") and (
-            target.kind == "module" or target.profile != "spec"):
+    executes = (callable(getattr(loader, "exec_module", None))
+                and PROFILES[target.profile].runs_exec_module)
+    if not hasattr(loader, "get_code") and (target.kind == "module"
+                                            or not executes):
         return ("cannot run {!r} under the {!r} profile: expected a loader "
                 "that gives code (get_code()), found {!r}".format(
                     spec.origin or spec.name, target.profile, loader))
@@ -316,7 +318,7 @@ def _text(info):
     width = max(len(k) for k in info["spec"])
     for key, value in info["spec"].items():
         lines.append("  {:<{w}}  {!r}".format(key, value, w=width))
-    lines += ["", "dunders the code sees, by profile:"]
+    lines += ["", "dunders, by profile:"]
     rows = [("", ) + tuple(PROFILES)]
     for key in DUNDERS:
         rows.append((key,) + tuple(

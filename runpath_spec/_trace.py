@@ -102,13 +102,10 @@ def note(stage, subject, answer, detail=""):
 def name_of(obj):
     """A finder, hook or loader as a trace names it: a class or function
     by its module and qualified name, any other object by its class's."""
-    if not isinstance(obj, (type, _FUNCTIONS)):
+    if not hasattr(obj, "__qualname__"):  # an instance
         obj = type(obj)
     return "{}.{}".format(getattr(obj, "__module__", "?"),
                           getattr(obj, "__qualname__", repr(obj)))
-
-
-_FUNCTIONS = (type(note), type(len), type(Trace().as_dicts))
 
 
 def spec_detail(spec):
