@@ -135,8 +135,10 @@ def main_spec(finder, entry):
         _trace.note("entry finder", _trace.name_of(finder), "found" if spec
                     is not None and spec.loader is not None else "found "
                     "nothing", "{} in {!r}; the rest of sys.path is not "
-                    "searched (gh-75221)".format(_trace.spec_detail(spec),
-                                                 entry))
+                    "searched (gh-75221{})".format(
+                        _trace.spec_detail(spec), entry, "" if spec else
+                        ": runpy would run {!r}".format(
+                            _trace.main_elsewhere(entry))))
     if spec is None or spec.loader is None:
         # runpy chains the ImportError its lookup of __main__ raised.
         raise no_main(entry) from ImportError(

@@ -11,6 +11,7 @@ measurable.  A :class:`Trace` records only the thread that entered it.
 import _thread
 
 __all__ = ["Trace", "TraceStep", "note", "on", "name_of", "spec_detail",
+           "main_elsewhere",
            "format_steps", "file_type", "meta_path_answer", "module_found"]
 
 #: Is any :class:`Trace` recording?  Read by the finders at each step.
@@ -154,3 +155,24 @@ def module_found(name, spec, remembered, parent):
         detail += "; a package searched in {!r}".format(
             list(spec.submodule_search_locations))
     note("package" if parent else "module", name, answer, detail)
+
+
+def main_elsewhere(entry):
+    """Where runpy (and python itself) would find ``__main__`` for an
+    *entry* that has none: the first ``sys.path`` entry whose path-hook
+    finder has one (gh-75221), else ``None``.  Asks fresh finders, as
+    :func:`note` records nothing of them; ``sys.path_importer_cache`` is
+    neither read nor written."""
+    import sys
+    for place in sys.path:
+        for hook in sys.path_hooks:
+            try:
+                finder = hook(place or ".")
+            except ImportError:
+                continue
+            find_spec = getattr(finder, "find_spec", None)
+            spec = None if find_spec is None else find_spec("__main__")
+            if spec is not None and spec.origin:
+                return spec.origin
+            break
+    return None

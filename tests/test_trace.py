@@ -269,6 +269,8 @@ def test_a_gh_75221_directory(work):
     assert hook["subject"].endswith("path_hook_for_FileFinder")
     assert found["answer"] == "found nothing"
     assert "gh-75221" in found["detail"]
+    assert "runpy would run {!r}".format(str(work / "__main__.py")) \
+        in found["detail"]
     text = cli(["--explain", "--trace", "app"], work)
     assert text.returncode == 1
     assert "entry finder" in text.stdout and "found nothing" in text.stdout
