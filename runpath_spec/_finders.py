@@ -370,7 +370,13 @@ def find_path(path_name, name="__main__", code_filename=None,
     # Before anything of the target is read or run: a veto changes nothing.
     sys.audit("runpath_spec.find", fspath, "path")
     custom = _custom_target(fspath, path_name, name, loaders)
+    if not import_hooks and _trace.on:  # trace: the import system is not
+        _trace.note("import hooks", fspath, "not asked",  # asked, and why
+                    "import_hooks is off (--import-hooks not given)")
     if custom is not None and not import_hooks:
+        if _trace.on:  # trace: a plug-in's loader takes it unseen
+            _trace.note("runpath_spec's finders", fspath, "not asked",
+                        "a plug-in's loader claimed the file")
         return custom
     try:
         target = _builtin_target(fspath, path_name, name, code_filename,

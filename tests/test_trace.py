@@ -170,11 +170,14 @@ def work(tmp_path):
 def test_a_script_gets_its_kind_from_the_stat_and_the_magic_number(work):
     info, _ = traced(["prog.py"], work)
     assert info["kind"] == "source"
-    assert _stages(info) == ["plug-in", "stat", "zip signature",
-                             "magic number", "loader", "spec"]
-    plugin, stat, signature, magic, loader, spec = info["trace"]
+    assert _stages(info) == ["plug-in", "import hooks", "stat",
+                             "zip signature", "magic number", "loader",
+                             "spec"]
+    plugin, hooks, stat, signature, magic, loader, spec = info["trace"]
     assert plugin["answer"] == "not asked"
     assert "suffix is runpath_spec's own" in plugin["detail"]
+    assert hooks["answer"] == "not asked"
+    assert "--import-hooks not given" in hooks["detail"]
     assert stat["answer"] == "regular file"
     assert signature["answer"] == "absent"
     assert magic["answer"] == "source"
@@ -191,8 +194,10 @@ def test_a_plugin_that_claims(work):
     [plugin] = _steps(info, "plug-in")
     assert plugin["answer"] == "claimed"
     assert plugin["detail"] == "plug_rps.RwLoader"
-    assert _stages(info)[1:] == ["loader", "spec"]  # nothing else asked
-    assert info["trace"][1]["subject"] == "plug_rps.RwLoader"
+    assert _stages(info)[1:] == ["import hooks", "runpath_spec's finders",
+                                 "loader", "spec"]  # nothing else asked
+    assert info["trace"][2]["answer"] == "not asked"
+    assert info["trace"][3]["subject"] == "plug_rps.RwLoader"
 
 
 def test_a_plugin_that_declines(work):
