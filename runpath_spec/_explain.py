@@ -82,11 +82,15 @@ def _bytecode(target):
 
 def _seen(attrs):
     """The dunders the code sees: the fresh module's own (``__doc__`` is
-    ``None``...), the profile's over them, and the builtins dict that
-    ``exec()`` inserts where the profile sets no ``__builtins__``."""
+    ``None``...), the profile's over them, and what ``exec()`` inserts
+    where the profile sets no ``__builtins__``."""
     seen = dict(vars(type(sys)("__main__")))
     seen.update(attrs)
-    seen.setdefault("__builtins__", vars(builtins))
+    if "__builtins__" not in seen:
+        # What exec() inserts is the implementation's choice (CPython the
+        # builtins dict, PyPy the module): asked of exec itself, with code
+        # that does nothing.
+        exec("", seen)
     return {k: _show(seen.get(k, _ABSENT)) for k in DUNDERS}
 
 
