@@ -231,8 +231,8 @@ def spec_without_import(mod_name):
         if spec is None:
             raise RunpathError("No module named %s" % name, name=name)
         if _trace.on:  # trace: where each package would come from
-            _trace.module_found(name, spec, module is not None,
-                                name != mod_name)
+            _trace.module_found(name, spec, spec is getattr(
+                module, "__spec__", None), name != mod_name)
     if spec.submodule_search_locations is not None:
         if mod_name.endswith("__main__"):
             raise RunpathError("Cannot use package as __main__ module",
