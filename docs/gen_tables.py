@@ -7,7 +7,9 @@
   release of each) and on PyPy 3.11 when ``pyenv`` has one, so that the
   real differences between versions show;
 * ``_generated/magic.rst``: the magic-number history runpath_spec knows,
-  CPython's and other implementations' own (PyPy).
+  CPython's and other implementations' own (PyPy);
+* ``_generated/traces.rst``: one real ``--explain --trace`` per kind of
+  target (``gen_traces.py``).
 
 Run by ``.ci/run`` before the docs are built.  An interpreter that cannot
 be measured (it fails to start, or runpath_spec fails on it) is named on
@@ -256,6 +258,8 @@ def main(argv=None):
                          % (label, why))
     write_profiles(results, failures)
     write_magic()
+    import gen_traces  # one real --explain --trace per kind of target
+    gen_traces.main()
     if "--strict" in argv and (failures or not results):
         return 1
     return 0

@@ -43,6 +43,10 @@ _WHERE = {
     "TruncatedPycError": "errors",
     "StalePycError": "errors",
     "ImportHookWarning": "errors",
+    "Trace": "_trace",
+    "TraceStep": "_trace",
+    "explain": "_explain",
+    "format_explanation": "_explain",
 }
 #: Public submodules that are attributes of the package on first use (as
 #: they were when this module imported everything); not in ``__all__``.

@@ -58,6 +58,10 @@ __all__ = [
     "TruncatedPycError",
     "StalePycError",
     "ImportHookWarning",
+    "Trace",
+    "TraceStep",
+    "explain",
+    "format_explanation",
 ]
 
 __version__: str
@@ -262,3 +266,32 @@ class BytecodeScriptLoader(SourcelessFileLoader):
     def source_path(self) -> str | None: ...
     def get_code(self, fullname: str) -> CodeType: ...
     def get_source(self, fullname: str) -> None: ...
+
+# --explain --trace: one decision a finder made.
+class TraceStep:
+    # "plug-in", "stat", "zip signature", "magic number", "path hook",
+    # "entry cache", "entry finder", "meta_path", "import hooks", "package",
+    # "module".
+    stage: str
+    # What was asked or looked at: a path, a finder, a module name.
+    subject: str
+    # "claimed", "declined", "not asked", "found", "remembered", ...
+    answer: str
+    # Why, in words.
+    detail: str
+    def __init__(self, stage: str, subject: str, answer: str, detail: str = ...) -> None: ...
+    def as_dict(self) -> dict[str, str]: ...
+
+# Records, while entered, every decision the finders make in this thread.
+class Trace:
+    steps: list[TraceStep]
+    def __init__(self) -> None: ...
+    def __enter__(self) -> Trace: ...
+    def __exit__(self, *exc_info: object) -> None: ...
+    def as_dicts(self) -> list[dict[str, str]]: ...
+    def format(self) -> str: ...
+
+# A JSON-able description of a target found by found_without_running (and,
+# with the trace that recorded the finding, why); runs nothing.
+def explain(target: MainTarget, trace: Trace | None = ...) -> dict[str, Any]: ...
+def format_explanation(info: Mapping[str, Any], format: Literal["text", "dot"] = ...) -> str: ...

@@ -31,6 +31,11 @@ options:
   --explain         run nothing: show the spec, each profile's dunders, the
                     sys changes and (for bytecode) the decoded header
   --json            with --explain: print one JSON object
+  --trace           with --explain: every decision, in order -- why the
+                    target got its kind, each plug-in, hook and finder asked
+                    and its answer, the loader chosen, where each attribute
+                    comes from
+  --dot             with --explain: the decision path as Graphviz source
   --version         print runpath_spec's version and exit
   --install-runpy   make runpath_spec.compat this environment's runpy, loaded
                     only when runpy is first used: writes a .pth file and a
@@ -54,6 +59,7 @@ class _UsageError(Exception):
 #: Options without a value: option -> the key it sets True.
 _FLAGS = {"--check-source": "check_source", "--import-hooks": "import_hooks",
           "--cache": "cache", "--explain": "explain", "--json": "json",
+          "--trace": "trace", "--dot": "dot",
           "--user": "user"}
 
 #: Options that run no target: option -> the function of _install it calls.
@@ -236,9 +242,9 @@ def _prepare(target, args, opts):
         return 2
 
 
-def _explain(prepared, target, opts):
-    from ._explain import explain, format_explanation
-    info = explain(prepared)
+def _explain(prepared, target, opts, trace):
+    from . import explain, format_explanation
+    info = explain(prepared, trace)
     info = dict({"target": target, "module": opts["module"]}, **info)
     if opts["module"]:
         info["note"] = ("found without importing the parent packages: an "
@@ -247,13 +253,40 @@ def _explain(prepared, target, opts):
     if opts["json"]:
         import json
         print(json.dumps(info, indent=2, sort_keys=True))
+    elif opts["dot"]:
+        print(format_explanation(info, "dot"))
     else:
         print("target: {!r}{}".format(target, " (-m)" if opts["module"]
                                       else ""))
         print(format_explanation(info))
         if opts["module"]:
             print("\nnote: " + info["note"])
+    if not info["runs"]:
+        # What running it would print, and python's status for it.
+        sys.stderr.write("{}: {}\n".format(sys.executable,
+                                            info["cannot_run"]))
+        return 1
     return 0
+
+
+def _explain_trace(opts):
+    """The :class:`~runpath_spec.Trace` ``--explain --trace``/``--dot``
+    records the finding with, else ``None``."""
+    if not (opts["explain"] and (opts["trace"] or opts["dot"])):
+        return None
+    from . import Trace
+    return Trace()
+
+
+def _failed_trace(trace, opts):
+    """The steps decided before the target was refused (the error itself
+    is on stderr)."""
+    if opts["json"]:
+        import json
+        print(json.dumps({"runs": False, "trace": trace.as_dicts()},
+                         indent=2, sort_keys=True))
+    else:
+        print(trace.format())
 
 
 def _report(prepared, exc):
@@ -334,11 +367,18 @@ def main(argv=None):
         sys.stderr.write("{}: cannot install --hook/--loader: {}: {}\n".format(
             _program(), type(exc).__name__, exc))
         return 2
-    prepared = _prepare(target, args, opts)
+    trace = _explain_trace(opts)
+    if trace is None:
+        prepared = _prepare(target, args, opts)
+    else:
+        with trace:
+            prepared = _prepare(target, args, opts)
     if isinstance(prepared, int):
+        if trace is not None:
+            _failed_trace(trace, opts)
         return prepared
     if opts["explain"]:
-        return _explain(prepared, target, opts)
+        return _explain(prepared, target, opts, trace)
     import atexit  # built in: free
     atexit.register(_sigint_if_interrupted)  # before the target's handlers
     return _run(prepared)

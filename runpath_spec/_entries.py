@@ -12,6 +12,7 @@ import sys
 import zipimport  # loaded by every start-up: free
 from importlib.machinery import ModuleSpec, SourceFileLoader
 
+from . import _trace
 from ._cpython import refresh_zip_directory, spec_from_file_location
 from ._files import prefill_cached
 
@@ -51,9 +52,17 @@ def entry_finder(entry, hooks=None):
     """
     for hook in (sys.path_hooks if hooks is None else hooks):
         try:
-            return hook(entry)
-        except ImportError:
+            finder = hook(entry)
+        except ImportError as exc:
+            if _trace.on:  # trace: a path hook declines
+                _trace.note("path hook", _trace.name_of(hook), "declined",
+                            "{!r}: {}".format(entry, exc))
             continue
+        if _trace.on:  # trace: a path hook claims the entry
+            _trace.note("path hook", _trace.name_of(hook), "claimed",
+                        "{!r}: finder {}".format(entry,
+                                                 _trace.name_of(finder)))
+        return finder
     return None
 
 
@@ -122,6 +131,14 @@ def main_spec(finder, entry):
         # bad __main__.pyc fails there: say what is wrong with it.
         _diagnose_zip_main_pyc(finder)
         raise no_main(entry, str(exc)) from exc
+    if _trace.on:  # trace: the entry's own finder, and its __main__
+        _trace.note("entry finder", _trace.name_of(finder), "found" if spec
+                    is not None and spec.loader is not None else "found "
+                    "nothing", "{} in {!r}; the rest of sys.path is not "
+                    "searched (gh-75221{})".format(
+                        _trace.spec_detail(spec), entry, "" if spec else
+                        ": runpy would run {!r}".format(
+                            _trace.main_elsewhere(entry))))
     if spec is None or spec.loader is None:
         # runpy chains the ImportError its lookup of __main__ raised.
         raise no_main(entry) from ImportError(
@@ -190,6 +207,11 @@ class _Entry:
     def main_spec(self, entry):
         if self.main is not None:
             origin, loader_path = self.main
+            if _trace.on:  # trace: a remembered __main__, finder not asked
+                _trace.note("entry finder", _trace.name_of(self.finder),
+                            "remembered", "__main__ at {!r}, found by an "
+                            "earlier run of the unchanged {!r}: not asked "
+                            "again".format(origin, entry))
             if loader_path is None:  # a zip: the finder is the loader
                 return _zip_main_spec(self.finder, origin)
             if os.path.isfile(loader_path):  # as FileFinder checks it
@@ -269,6 +291,10 @@ class EntryCache:
         """The entry for *key*, made with ``make()`` -> finder if new;
         ``None`` if no finder takes it."""
         cached = self._entries.get(key)
+        if cached is not None and _trace.on:  # trace: a remembered finder
+            _trace.note("entry cache", key[0], "remembered",
+                        "finder {} made by an earlier run while the entry "
+                        "is unchanged".format(_trace.name_of(cached.finder)))
         if cached is None:
             finder = make()
             if finder is None:

@@ -23,6 +23,7 @@ import stat
 import sys
 from importlib.machinery import ModuleSpec
 
+from . import _trace
 from ._cpython import MAGIC_NUMBER
 from ._entries import (ENTRIES, entry_finder, main_spec,
                        only_default_hooks, zip_hooks)
@@ -191,8 +192,17 @@ def _custom_target(fspath, path_name, name, loaders):
     loaders take files only: a directory named ``conf.d`` never looks one
     up (nor imports a plug-in for ``.d``)."""
     if not may_have_loader(fspath, loaders) or os.path.isdir(fspath):
+        if _trace.on:  # trace: plug-ins not asked, and why
+            _trace.note("plug-in", fspath, "not asked",
+                        "a directory: custom loaders take files only"
+                        if os.path.isdir(fspath) else "its suffix is "
+                        "runpath_spec's own and no loader is registered")
         return None
     custom = loader_for(fspath, loaders)
+    if _trace.on:  # trace: the plug-ins' answer
+        _trace.note("plug-in", fspath, "declined" if custom is None
+                    else "claimed", "no custom loader for its suffix"
+                    if custom is None else _trace.name_of(custom))
     if custom is None:
         return None
     origin = os.path.abspath(fspath)
@@ -276,8 +286,15 @@ def _read_target(fspath, st, default_hooks):
     if default_hooks and ENTRIES.zip_files:
         spec = ENTRIES.known_zip_spec(fspath, st)
         if spec is not None:
+            if _trace.on:  # trace: taken as a zip unread
+                _trace.note("zip signature", fspath, "remembered",
+                            "a zip file seen unchanged before: not read")
             return None, PathTarget(ZIP, spec, fspath)
     data, maybe_zip = _read_candidate(fspath, st.st_size)
+    if _trace.on:  # trace: the zip signature
+        _trace.note("zip signature", fspath, "found" if maybe_zip else
+                    "absent", "end-of-central-directory record (PK\\5\\6) "
+                    "in the last {} bytes".format(_EOCD_WINDOW))
     if maybe_zip:
         spec = _zip_spec(fspath, st, default_hooks)
         if spec is not None:
@@ -296,6 +313,10 @@ def _file_target(data, st, fspath, path_name, name, code_filename, options):
             "{!r} starts like a zip file but is not a valid one: expected an "
             "archive with a central directory".format(fspath), path=fspath)
     kind = _classify_file(data, fspath)
+    if _trace.on:  # trace: why a file is bytecode or source
+        _trace.note("magic number", fspath, kind,
+                    "first 4 bytes {!r}; this interpreter's magic number "
+                    "is {!r}".format(data[:4], MAGIC_NUMBER))
     origin = _absolute(fspath)
     display = fspath if code_filename is None else code_filename
     if kind is BYTECODE:
@@ -325,12 +346,20 @@ def _builtin_target(fspath, path_name, name, code_filename, options):
     try:
         st = os.stat(fspath)
     except (FileNotFoundError, NotADirectoryError) as exc:
+        if _trace.on:  # trace: the stat
+            _trace.note("stat", fspath, "no such file",
+                        "{}: perhaps a path inside a zip file".format(exc))
         target = _inside_zip_target(fspath)
         if target is None:
             # runpy (and python) name the absolute path they tried to open.
             raise type(exc)(exc.errno, exc.strerror,
                             os.path.abspath(fspath)) from None
         return target
+    if _trace.on:  # trace: the stat decides the kind of file
+        _trace.note("stat", fspath, _trace.file_type(st.st_mode),
+                    "st_mode {:o}, {} bytes; sys.path_hooks {}".format(
+                        st.st_mode, st.st_size, "CPython's own"
+                        if default_hooks else "with custom hooks"))
     if stat.S_ISDIR(st.st_mode):
         return _directory_target(fspath, st, default_hooks)
     data, target = _read_target(fspath, st, default_hooks)
@@ -365,7 +394,13 @@ def find_path(path_name, name="__main__", code_filename=None,
     # Before anything of the target is read or run: a veto changes nothing.
     sys.audit("runpath_spec.find", fspath, "path")
     custom = _custom_target(fspath, path_name, name, options.loaders)
+    if not options.import_hooks and _trace.on:  # trace: the import system
+        _trace.note("import hooks", fspath, "not asked",  # is not asked
+                    "import_hooks is off (--import-hooks not given)")
     if custom is not None and not options.import_hooks:
+        if _trace.on:  # trace: a plug-in's loader takes it unseen
+            _trace.note("runpath_spec's finders", fspath, "not asked",
+                        "a plug-in's loader claimed the file")
         return custom
     try:
         target = _builtin_target(fspath, path_name, name, code_filename,

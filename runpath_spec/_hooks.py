@@ -21,6 +21,7 @@ import sys
 from importlib.machinery import (SOURCE_SUFFIXES, ModuleSpec,
                                  SourceFileLoader, SourcelessFileLoader)
 
+from . import _trace
 from ._entries import entry_finder
 from .errors import ImportHookWarning, RunpathError
 
@@ -43,11 +44,18 @@ def is_module_name(name):
 
 def ask_meta_path(fullname, path):
     """The first spec a ``sys.meta_path`` finder gives, as import would."""
-    for finder in list(sys.meta_path):
+    finders = list(sys.meta_path)
+    for i, finder in enumerate(finders):
         find_spec = getattr(finder, "find_spec", None)
         if find_spec is None:
+            if _trace.on:  # trace: a finder without find_spec
+                _trace.note("meta_path", _trace.name_of(finder), "not asked",
+                            "it has no find_spec()")
             continue
         spec = find_spec(fullname, path)
+        if _trace.on:  # trace: each finder's answer, and who was not asked
+            _trace.meta_path_answer(fullname, path, finder, spec,
+                                    finders[i + 1:])
         if spec is not None:
             return spec
     return None
@@ -185,6 +193,9 @@ def spec_from_import_system(origin, name, fallback=None, source=True):
     loader.  A *source* file whose suffix is not Python's is refused
     (:class:`~runpath_spec.RunpathError`) rather than compiled as Python."""
     spec, reason = _ask(origin, name)
+    if _trace.on:  # trace: the import system's verdict on the file
+        _trace.note("import hooks", origin, "declined" if spec is None else
+                    "claimed", reason or _trace.spec_detail(spec))
     if spec is not None:
         return spec
     if fallback is None and source and not _is_python_source(origin):
@@ -206,7 +217,12 @@ def spec_from_import_system(origin, name, fallback=None, source=True):
 def main_spec_from_import_system(entry):
     """A meta-path finder's spec for an entry's ``__main__``, or ``None``."""
     spec = ask_meta_path("__main__", [entry])
-    if spec is None or spec.loader is None or not spec.origin:
-        return None
     inside = os.path.join(entry, "")
-    return spec if spec.origin.startswith(inside) else None
+    claimed = (spec is not None and spec.loader is not None
+               and bool(spec.origin) and spec.origin.startswith(inside))
+    if _trace.on:  # trace: the import system's verdict on the entry
+        _trace.note("import hooks", entry, "claimed" if claimed else
+                    "declined", _trace.spec_detail(spec) if claimed else
+                    "no finder on sys.meta_path gave a __main__ inside it: "
+                    "the entry's own finder's is kept")
+    return spec if claimed else None

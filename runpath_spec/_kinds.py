@@ -38,6 +38,11 @@ class Kind(str):
     #: Is the target a ``sys.path`` entry (a directory or zip) whose
     #: ``__main__`` runs, the entry first on ``sys.path`` meanwhile?
     is_entry = False
+    #: Is it a plain file that runpath_spec's own loaders read (its path
+    #: is what runpy shows as ``__file__``)?
+    own_file = False
+    #: Why this kind's loader was chosen, as ``--explain --trace`` says.
+    reason = ""
 
     def path0(self, path):
         """The ``sys.path[0]`` python's start-up gives this kind of target
@@ -57,6 +62,10 @@ class Kind(str):
 
 class _Source(Kind):
     __slots__ = ()
+    own_file = True
+    reason = ("runpath_spec's own loader, holding the bytes read once: no "
+              "plug-in or import hook claimed the file, and it does not "
+              "start with this interpreter's magic number")
 
     def python_loader(self, name, shown, spec):
         return SourceFileLoader(name, shown)
@@ -64,6 +73,9 @@ class _Source(Kind):
 
 class _Bytecode(Kind):
     __slots__ = ()
+    own_file = True
+    reason = ("runpath_spec's own bytecode loader: the file starts with "
+              "this interpreter's magic number")
 
     def python_loader(self, name, shown, spec):
         return SourcelessFileLoader(name, shown)
@@ -80,6 +92,8 @@ class _Entry(Kind):
 
 class _Module(Kind):
     __slots__ = ()
+    reason = ("the loader of the spec the finders gave (as python -m "
+              "would, the parent packages not imported)")
 
     def path0(self, path=None):
         return os.getcwd() if startup_added_path0() else None
@@ -93,6 +107,27 @@ class _Foreign(Kind):
     code_late = True
 
 
+class _Custom(_Foreign):
+    __slots__ = ()
+    reason = "the loader a plug-in registered for the file's suffix"
+
+
+class _Hook(_Foreign):
+    __slots__ = ()
+    reason = ("the loader of the spec the import system gave for this very "
+              "file")
+
+
+class _Directory(_Entry):
+    __slots__ = ()
+    reason = "the loader the directory's own finder gave its __main__"
+
+
+class _Zip(_Entry):
+    __slots__ = ()
+    reason = "the loader the zip file's own finder gave its __main__"
+
+
 class _HookedEntry(_Entry):
     """A directory or zip whose ``__main__`` an import hook's finder
     claimed.  Its code is asked for first all the same: python runs an
@@ -100,6 +135,8 @@ class _HookedEntry(_Entry):
     before the module exists, hooked or not."""
 
     __slots__ = ()
+    reason = ("the loader an import hook's finder gave the entry's "
+              "__main__")
 
 
 def _pypy_resolvedirof(path):
@@ -116,10 +153,10 @@ def _pypy_resolvedirof(path):
 
 SOURCE = _Source("source")
 BYTECODE = _Bytecode("bytecode")
-DIRECTORY = _Entry("directory")
-ZIP = _Entry("zip")
+DIRECTORY = _Directory("directory")
+ZIP = _Zip("zip")
 MODULE = _Module("module")
-CUSTOM = _Foreign("custom")
-HOOK = _Foreign("hook")
+CUSTOM = _Custom("custom")
+HOOK = _Hook("hook")
 HOOKED_DIRECTORY = _HookedEntry("directory")
 HOOKED_ZIP = _HookedEntry("zip")

@@ -8,6 +8,7 @@ imported first, as ``python -m`` does.
 
 import sys
 
+from . import _trace
 from ._files import prefill_cached
 from ._loaders import code_for_spec
 
@@ -208,6 +209,9 @@ def spec_without_import(mod_name):
         spec = getattr(module, "__spec__", None) or ask_meta_path(name, path)
         if spec is None:
             raise RunpathError("No module named %s" % name, name=name)
+        if _trace.on:  # trace: where each package would come from
+            _trace.module_found(name, spec, spec is getattr(
+                module, "__spec__", None), name != mod_name)
     if spec.submodule_search_locations is not None:
         if mod_name.endswith("__main__"):
             raise RunpathError("Cannot use package as __main__ module",

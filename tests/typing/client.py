@@ -162,6 +162,21 @@ def use_main_target(t: Targets) -> None:
     assert_type(found, runpath_spec.MainTarget)
     assert found.kind == "module" and found.argv[1:] == ["b"]
     assert_type(found.attrs(), "dict[str, Any]")
+    with runpath_spec.Trace() as trace:
+        traced = runpath_spec.MainTarget.found_without_running(t.script)
+    assert_type(trace, runpath_spec.Trace)
+    step = trace.steps[0]
+    assert_type(step, runpath_spec.TraceStep)
+    assert_type(step.stage, str)
+    assert_type(step.as_dict(), "dict[str, str]")
+    assert_type(trace.as_dicts(), "list[dict[str, str]]")
+    assert_type(trace.format(), str)
+    assert runpath_spec.TraceStep("stat", "x", "found").detail == ""
+    info = runpath_spec.explain(traced, trace)
+    assert_type(info, "dict[str, Any]")
+    assert info["kind"] == "source" and info["runs"] is True
+    assert_type(runpath_spec.format_explanation(info, "dot"), str)
+    assert "kind: source" in runpath_spec.format_explanation(info)
     again = target.again()
     assert_type(again, runpath_spec.MainTarget)
     with again.as_main(restore=True) as main_module:
