@@ -98,16 +98,32 @@ def _option_value(argv, i):
     return argv[i + 1], i + 1
 
 
+def _is_reference(reference, attribute):
+    """Is *reference* ``MOD`` or ``MOD:ATTR.ATTR`` (*attribute*: must have
+    the ``:ATTR`` part), with dotted names that could be imported?"""
+    module, colon, attrs = reference.partition(":")
+    return all(part.isidentifier() for part in module.split(".")) and (
+        all(part.isidentifier() for part in attrs.split("."))
+        if colon or attribute else True)
+
+
 def _list_value(option, value):
-    """A checked ``--hook``/``--loader`` value."""
+    """A checked ``--hook``/``--loader`` value: all of them are checked
+    before any hook is imported or run."""
     if option == "--loader":
         suffix, _, reference = value.partition("=")
-        if not suffix.startswith(".") or ":" not in reference:
+        if not suffix.startswith(".") or not _is_reference(reference, True):
             raise _UsageError("--loader expects SUFFIX=MOD:CLASS, like "
                               "'.hy=hy.importer:HyLoader', got {!r}".format(
                                   value))
+        from ._plugins import check_suffixes  # register_loader's own rule
+        try:
+            check_suffixes(suffix)
+        except ValueError as exc:
+            raise _UsageError("--loader {!r}: {}".format(value, exc)) \
+                from None
         return suffix, reference
-    if not value or value.startswith(":"):
+    if not _is_reference(value, False):
         raise _UsageError("--hook expects MOD or MOD:FUNC, got {!r}".format(
             value))
     return value
@@ -179,16 +195,38 @@ def _program():
     return orig[0] if orig else sys.executable
 
 
+class _HookError(Exception):
+    """A ``--hook`` that is not an install function, or that exited."""
+
+
+def _install_hook(hook, load_class):
+    """Import the ``--hook`` *hook* and call its function, if it names one."""
+    try:
+        if ":" not in hook:
+            __import__(hook)
+            return
+        install = load_class(hook)
+        if not callable(install):
+            raise _HookError(
+                "--hook {!r}: expected a function that installs an import "
+                "hook, found {!r}".format(hook, install))
+        _KEPT.append(install())
+    except SystemExit as exc:
+        # (sys:exit, say): the target would never run, and the exit
+        # status would not say why.
+        raise _HookError(
+            "--hook {!r}: it exited (SystemExit: {!r}), expected it to "
+            "install an import hook and return".format(hook, exc.code)) \
+            from None
+
+
 def _install_hooks(opts):
     """Run the ``--hook``s and register the ``--loader``s, in order.  The
     values the hooks return are kept (an uninstaller, a manager) for as
     long as the process lives."""
     from ._plugins import load_class, register_loader
     for hook in opts["hooks"]:
-        if ":" in hook:
-            _KEPT.append(load_class(hook)())
-        else:
-            __import__(hook)
+        _install_hook(hook, load_class)
     for suffix, reference in opts["loaders"]:
         register_loader(load_class(reference), suffix)
 
@@ -363,6 +401,9 @@ def main(argv=None):
         return _runpy_action(opts)
     try:
         _install_hooks(opts)
+    except _HookError as exc:
+        sys.stderr.write("{}: cannot install {}\n".format(_program(), exc))
+        return 2
     except (ImportError, AttributeError, TypeError, ValueError) as exc:
         sys.stderr.write("{}: cannot install --hook/--loader: {}: {}\n".format(
             _program(), type(exc).__name__, exc))

@@ -32,7 +32,8 @@ def run_path(path_name, init_globals=None, run_name=None, *,
     ``sys.pycache_prefix``), written atomically, validated by timestamp (by
     checked hash when ``SOURCE_DATE_EPOCH`` is set), never written where
     it cannot be (``sys.dont_write_bytecode``, a read-only directory, a
-    file without a ``.py`` suffix: then kept in memory).
+    file without a ``.py`` suffix: then kept in memory, until the file
+    changes or :func:`importlib.invalidate_caches` is called).
 
     Differs from runpy where runpy is wrong: a directory or zip without
     ``__main__`` raises :class:`~runpath_spec.MainNotFoundError` instead of

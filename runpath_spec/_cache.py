@@ -17,7 +17,10 @@ What runpath_spec adds around it:
   as ``py_compile`` writes it (reproducible builds);
 * where no file is written (``sys.dont_write_bytecode``, a read-only
   directory, a target without a ``.py``/``.pyw`` suffix, which import never
-  caches), code is kept in memory instead, keyed by path, mtime and size;
+  caches), code is kept in memory instead, keyed by what identifies the
+  file's version (path, device, inode, mtime, ctime and size: a file
+  replaced or rewritten keeps none of them all) and forgotten by
+  :func:`importlib.invalidate_caches`, as importlib's own caches are;
 * a pyc whose header is valid but whose code is damaged is rewritten
   (importlib would raise);
 * only regular files are cached: a FIFO is read and compiled anew on
@@ -30,13 +33,15 @@ import threading
 from importlib.machinery import SourceFileLoader
 
 from . import pyc as pycmod
-from ._cpython import fix_co_filename
+from ._cpython import caches_epoch, fix_co_filename
+from ._entries import file_key
 from ._files import pyc_path, read_file
 
 __all__ = ["cache_path", "cached_code", "clear_memory_cache"]
 
 _MEMORY_SIZE = 256
 _memory = {}
+_memory_epoch = None  # caches_epoch() of the code in _memory
 _lock = threading.Lock()
 # Targets whose bytecode is written to a PEP 3147 file; others (no suffix,
 # a custom one) are cached in memory only, as python would never import
@@ -60,10 +65,14 @@ def clear_memory_cache():
         _memory.clear()
 
 
-def _remember(key, code):
+def _remember(key, code, epoch):
+    """Keep *code* under *key*, read while :func:`caches_epoch` was
+    *epoch*; code kept before an invalidation is dropped."""
+    global _memory_epoch
     with _lock:
-        if len(_memory) >= _MEMORY_SIZE:
+        if len(_memory) >= _MEMORY_SIZE or epoch != _memory_epoch:
             _memory.clear()
+            _memory_epoch = epoch
         _memory[key] = code
 
 
@@ -141,7 +150,10 @@ def cached_code(script, fullname):
         # A pipe (or a file that is gone): what it gives is new each time.
         return script.compile_source(script.get_data(script.path), fullname)
     filename = script.code_filename
-    key = (script.path, filename, st.st_mtime_ns, st.st_size)
+    # The epoch is part of the key: code found before an invalidation is
+    # never found after it, even if it was stored after it.
+    epoch = caches_epoch()
+    key = (file_key(script.path, st), filename, epoch)
     code = _memory.get(key)
     if code is not None:
         return code
@@ -153,5 +165,5 @@ def cached_code(script, fullname):
     if code.co_filename != filename:  # importlib names it by the origin
         fix_co_filename(code, filename)
     if unwritten:
-        _remember(key, code)
+        _remember(key, code, epoch)
     return code

@@ -173,3 +173,120 @@ try:
     from _thread import _local as thread_local
 except ImportError:  # pragma: no cover - an implementation without it
     from threading import local as thread_local
+
+
+# -- caches, path hooks, borrowed path entries, frames ----------------------
+# (_cache, _entries, _hooks: issues #23 and #24.)  Each function names
+# the interpreter detail it relies on; all were checked on CPython
+# 3.8-3.15 and PyPy 3.11.
+
+from _thread import allocate_lock
+from importlib.machinery import FileFinder
+
+from ._versions import PATHFINDER_EPOCH
+
+__all__ += ["caches_epoch", "file_finder_hook_class", "lend_path_entry",
+            "return_path_entry", "stacklevel_outside"]
+
+if PATHFINDER_EPOCH:
+    # PathFinder.invalidate_caches() -- which importlib.invalidate_caches()
+    # calls, as it calls every sys.meta_path finder's -- bumps this counter
+    # (_NamespacePath._epoch, 3.9-3.15 and PyPy 3.11; 3.15 names the class
+    # NamespacePath and keeps the old name as an alias).
+    _EPOCH = _bootstrap_external._NamespacePath
+
+    def caches_epoch():
+        """A number that changes whenever :func:`importlib.invalidate_caches`
+        runs (while importlib's ``PathFinder`` is on ``sys.meta_path``: then
+        its path entry finders are invalidated too).  A cache that records
+        it and compares it later forgets what importlib's caches forget."""
+        return _EPOCH._epoch
+else:
+    class _InvalidationListener:
+        """3.8 has no such counter: a finder that finds nothing joins the
+        end of ``sys.meta_path`` (on first use) to count the calls."""
+
+        _epoch = 0
+
+        @staticmethod
+        def find_spec(fullname, path=None, target=None):
+            return None
+
+        @classmethod
+        def invalidate_caches(cls):
+            cls._epoch += 1
+
+    def caches_epoch():
+        """(3.8: see above.)"""
+        if _InvalidationListener not in sys.meta_path:
+            sys.meta_path.append(_InvalidationListener)
+        return _InvalidationListener._epoch
+
+
+# Every hook FileFinder.path_hook() makes is a closure of this one code
+# object, over the free variables ('cls', 'loader_details') -- the same on
+# 3.8-3.15 and PyPy 3.11.
+_FILE_FINDER_HOOK = FileFinder.path_hook().__code__
+
+
+def file_finder_hook_class(hook):
+    """The class whose ``path_hook()`` made *hook* (``FileFinder`` or a
+    subclass), or ``None`` if *hook* is not such a hook.  Such a hook
+    takes directories only, and its finder depends on nothing but the
+    directory and the loaders it was given."""
+    if getattr(hook, "__code__", None) is not _FILE_FINDER_HOOK:
+        return None
+    cells = dict(zip(_FILE_FINDER_HOOK.co_freevars, hook.__closure__))
+    return cells["cls"].cell_contents
+
+
+_lent_lock = allocate_lock()
+_lent = {}  # key -> [finder, users, (had a value before, that value)]
+
+
+def lend_path_entry(key, make_finder):
+    """Make ``sys.path_importer_cache[key]`` a finder, for as long as the
+    caller is asking ``sys.meta_path`` through *key*: ``PathFinder`` (and
+    finders that wrap it) then use that finder for the path entry *key*.
+    Overlapping callers (threads) with the same *key* share the first
+    one's ``make_finder()``; the last to :func:`return_path_entry` puts
+    back what was there before, so the cache ends as it was found."""
+    with _lent_lock:
+        lent = _lent.get(key)
+        if lent is None:
+            cache = sys.path_importer_cache
+            before = (key in cache, cache.get(key))
+            lent = _lent[key] = [make_finder(), 0, before]
+            cache[key] = lent[0]
+        lent[1] += 1
+        return lent[0]
+
+
+def return_path_entry(key):
+    """The end of one :func:`lend_path_entry`."""
+    with _lent_lock:
+        lent = _lent[key]
+        lent[1] -= 1
+        if lent[1]:
+            return
+        del _lent[key]
+        had, value = lent[2]
+        if had:  # pragma: no cover - nobody caches a file's path + a slash
+            sys.path_importer_cache[key] = value
+        else:
+            sys.path_importer_cache.pop(key, None)
+
+
+def stacklevel_outside(package):
+    """The ``stacklevel`` that makes a warning the caller of this function
+    raises point at the first frame whose module is not in *package*
+    (``"runpath_spec."``): the program's line, however many of the
+    package's frames lie between.  (``sys._getframe`` and ``f_back``,
+    CPython and PyPy.)"""
+    frame = sys._getframe(2)  # the caller of warnings.warn's caller
+    level = 2
+    while frame is not None and frame.f_globals.get(
+            "__name__", "").startswith(package):
+        frame = frame.f_back
+        level += 1
+    return level

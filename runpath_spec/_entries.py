@@ -10,35 +10,43 @@ so a repeated run neither lists a directory nor reads a zip's index again.
 import os
 import sys
 import zipimport  # loaded by every start-up: free
-from importlib.machinery import ModuleSpec, SourceFileLoader
+from importlib.machinery import FileFinder, ModuleSpec, SourceFileLoader
 
 from . import _trace
-from ._cpython import refresh_zip_directory, spec_from_file_location
+from ._cpython import (caches_epoch, file_finder_hook_class,
+                       refresh_zip_directory, spec_from_file_location)
 from ._files import prefill_cached
 
 __all__ = ["no_main", "entry_finder", "zip_hooks", "only_default_hooks",
-           "main_spec", "EntryCache", "ENTRIES"]
+           "main_spec", "file_key", "EntryCache", "ENTRIES"]
 
 
-def _is_default_hook(hook):
-    """True for the two hooks CPython installs: zipimporter and FileFinder's."""
-    if hook is zipimport.zipimporter:
-        return True
-    return getattr(hook, "__qualname__", "").endswith(
-        "path_hook_for_FileFinder")
+def _is_plain_hook(hook):
+    """Is *hook* zipimporter itself, or one that ``FileFinder.path_hook``
+    made (with any loaders)?  Both take only what they can open -- a zip
+    file, a directory -- and their finders depend on nothing but it."""
+    return hook is zipimport.zipimporter or \
+        file_finder_hook_class(hook) is FileFinder
 
 
-_default_hooks = []
+#: The ``sys.path_hooks`` that the entry cache's finders came from.
+_plain_hooks = []
 
 
 def only_default_hooks():
-    """Are ``sys.path_hooks`` CPython's own two (zipimporter, FileFinder)?"""
-    global _default_hooks
+    """Are ``sys.path_hooks`` all plain (see :func:`_is_plain_hook`)?
+
+    While they are, :data:`ENTRIES` is used, and it holds only finders
+    made by these very hook objects: when the list changes (a hook added,
+    removed or replaced), the cache is emptied first.
+    """
+    global _plain_hooks
     hooks = sys.path_hooks
-    if hooks == _default_hooks:  # compares by identity first: cheap
+    if hooks == _plain_hooks:  # compares by identity first: cheap
         return True
-    if all(_is_default_hook(hook) for hook in hooks):
-        _default_hooks = list(hooks)
+    if all(_is_plain_hook(hook) for hook in hooks):
+        ENTRIES.clear()  # its finders came from other hooks
+        _plain_hooks = list(hooks)
         return True
     return False
 
@@ -69,7 +77,7 @@ def entry_finder(entry, hooks=None):
 def zip_hooks():
     """``sys.path_hooks`` less FileFinder's: those that may take a file."""
     return [hook for hook in sys.path_hooks
-            if hook is zipimport.zipimporter or not _is_default_hook(hook)]
+            if file_finder_hook_class(hook) is None]
 
 
 def fresh_zip_finder(fspath, hooks):
@@ -233,59 +241,47 @@ class _Entry:
         return None
 
 
+def file_key(fspath, st):
+    """What identifies the file system object at *fspath*, in the version
+    the ``stat`` result *st* saw: the path, device, inode, mtime, ctime
+    and size (a copy that keeps the mtime cannot keep the ctime), and the
+    working directory for a relative path."""
+    key = (fspath, st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns,
+           st.st_size)
+    if fspath[:1] != "/" and not os.path.isabs(fspath):
+        key += (os.getcwd(),)
+    return key
+
+
 class EntryCache:
     """Finders of directories and zip files, by what they are on disk.
 
-    The key is the path and the file system object (device, inode, mtime,
-    ctime, size; the working directory for a relative path), so a changed
-    entry is a new key -- ctime too, which a copy that keeps the mtime
-    cannot keep.  Bounded; used only while ``sys.path_hooks`` are CPython's
-    own, since a custom hook may answer differently for the same object.
-
-    It sits at the end of ``sys.meta_path`` (finding nothing), so that
-    :func:`importlib.invalidate_caches` clears it too, as it clears the
+    The key is :func:`file_key`, so a changed entry is a new key.
+    Bounded; used only while ``sys.path_hooks`` are plain
+    (:func:`only_default_hooks`, which empties it when they change), since
+    a custom hook may answer differently for the same object.
+    :func:`importlib.invalidate_caches` empties it too, as it empties the
     import system's own caches (a file system with coarse timestamps).
     """
 
     SIZE = 64
 
     def __init__(self):
-        self._entries = {}  # key -> _Entry
-        #: :meth:`stat_key` of the zip files cached.
+        self._entries = {}  # file_key -> _Entry
+        #: :func:`file_key` of the zip files cached.
         self.zip_files = set()
+        self._epoch = None  # (read on first use: 3.8 then starts listening)
 
     def clear(self):
         self._entries.clear()
         self.zip_files.clear()
 
-    def invalidate_caches(self):
-        """What ``importlib.invalidate_caches()`` calls: forget everything."""
-        self.clear()
-
-    @staticmethod
-    def find_spec(fullname, path=None, target=None):
-        """Never finds a module: on ``sys.meta_path`` only to be invalidated."""
-        return None
-
-    def install(self):
-        """Join ``sys.meta_path`` (at its end), once."""
-        if self not in sys.meta_path:
-            sys.meta_path.append(self)
-
-    @staticmethod
-    def stat_key(st):
-        """What identifies the file system object's version."""
-        return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns,
-                st.st_size)
-
-    @staticmethod
-    def _key(fspath, st):
-        # stat_key's fields, written out: every directory and zip run.
-        key = (fspath, st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns,
-               st.st_size)
-        if fspath[:1] != "/" and not os.path.isabs(fspath):
-            key += (os.getcwd(),)
-        return key
+    def _current(self):
+        """Empty the cache if importlib's caches were invalidated since."""
+        epoch = caches_epoch()
+        if epoch != self._epoch:
+            self.clear()
+            self._epoch = epoch
 
     def _entry(self, key, make):
         """The entry for *key*, made with ``make()`` -> finder if new;
@@ -301,14 +297,14 @@ class EntryCache:
                 return None
             if len(self._entries) >= self.SIZE:
                 self.clear()
-            self.install()
             cached = self._entries[key] = _Entry(finder)
         return cached
 
     def directory_spec(self, fspath, st):
         """``__main__`` of the directory *fspath*, or ``None`` if no hook
         takes it."""
-        key = self._key(fspath, st)
+        self._current()
+        key = file_key(fspath, st)
         cached = self._entries.get(key)  # (the common case, inline)
         if cached is None:
             cached = self._entry(key, lambda: entry_finder(fspath))
@@ -317,19 +313,22 @@ class EntryCache:
     def known_zip_spec(self, fspath, st):
         """``__main__`` of *fspath* if it is a zip file seen unchanged
         before (checked before the file is even read), else ``None``."""
-        if self.stat_key(st) not in self.zip_files:
+        self._current()
+        key = file_key(fspath, st)
+        if key not in self.zip_files:
             return None
-        cached = self._entries.get(self._key(fspath, st))
+        cached = self._entries.get(key)
         return None if cached is None else cached.main_spec(fspath)
 
     def zip_spec(self, fspath, st, hooks):
         """``__main__`` of the zip file *fspath*, or ``None`` if no hook
         takes it."""
-        cached = self._entry(self._key(fspath, st),
-                             lambda: fresh_zip_finder(fspath, hooks))
+        self._current()
+        key = file_key(fspath, st)
+        cached = self._entry(key, lambda: fresh_zip_finder(fspath, hooks))
         if cached is None:
             return None
-        self.zip_files.add(self.stat_key(st))
+        self.zip_files.add(key)
         return cached.main_spec(fspath)
 
 

@@ -164,17 +164,6 @@ def _read_candidate(fspath, size):
     return data, _EOCD in data
 
 
-_POSIX_PATHS = os.sep == "/" and os.altsep is None
-
-
-def _absolute(path):
-    """``os.path.abspath``, skipping its normalising when none is needed."""
-    if (not _POSIX_PATHS or "/." in path or "//" in path
-            or path.endswith("/") or path.startswith(".")):
-        return os.path.abspath(path)
-    return path if path.startswith("/") else os.path.join(os.getcwd(), path)
-
-
 def _file_type(mode):
     for test, name in ((stat.S_ISCHR, "character device"),
                        (stat.S_ISBLK, "block device"),
@@ -317,7 +306,7 @@ def _file_target(data, st, fspath, path_name, name, code_filename, options):
         _trace.note("magic number", fspath, kind,
                     "first 4 bytes {!r}; this interpreter's magic number "
                     "is {!r}".format(data[:4], MAGIC_NUMBER))
-    origin = _absolute(fspath)
+    origin = os.path.abspath(fspath)
     display = fspath if code_filename is None else code_filename
     if kind is BYTECODE:
         loader = BytecodeScriptLoader(name, origin, data, display,

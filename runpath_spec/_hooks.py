@@ -22,6 +22,7 @@ from importlib.machinery import (SOURCE_SUFFIXES, ModuleSpec,
                                  SourceFileLoader, SourcelessFileLoader)
 
 from . import _trace
+from ._cpython import lend_path_entry, return_path_entry, stacklevel_outside
 from ._entries import entry_finder
 from .errors import ImportHookWarning, RunpathError
 
@@ -80,16 +81,17 @@ def _renamed(spec, name):
 
 class OneFileEntry:
     """The finder of a path entry that holds one module: the target file,
-    under the run name.  It asks the file's own directory (through
+    under the run names being asked for (overlapping runs of the same file
+    share it).  It asks the file's own directory (through
     ``sys.path_hooks``, so a path hook's loader -- beartype.claw's, hy's,
     importnb's -- is kept) for the file's stem, and renames the spec."""
 
-    def __init__(self, name, origin):
-        self.name = name
+    def __init__(self, origin):
         self.origin = origin
+        self.names = []  # one item per run asking (list ops are atomic)
 
     def find_spec(self, fullname, target=None):
-        if fullname != self.name:
+        if fullname not in self.names:
             return None
         directory, filename = os.path.split(self.origin)
         finder = entry_finder(directory)
@@ -108,40 +110,28 @@ class OneFileEntry:
 
 def _ask_as_run_name(origin, name):
     """``sys.meta_path`` asked for *name* in a path entry holding *origin*
-    alone (in ``sys.path_importer_cache`` only while it is asked)."""
+    alone.  ``PathFinder`` (and the finders that wrap it, typeguard's)
+    find a path entry's finder only in ``sys.path_importer_cache`` or
+    through ``sys.path_hooks``, so the entry's finder is lent there while
+    it is asked, and the cache is left as it was found, however runs in
+    other threads overlap (``_cpython.lend_path_entry``)."""
     key = origin + os.sep  # no directory there: finders that look find none
-    cache = sys.path_importer_cache
-    before = cache.get(key)
-    cache[key] = OneFileEntry(name, origin)
+    entry = lend_path_entry(key, lambda: OneFileEntry(origin))
+    entry.names.append(name)
     try:
         return ask_meta_path(name, [key])
     finally:
-        if before is None:
-            cache.pop(key, None)
-        else:  # pragma: no cover - nobody caches a file's path plus a slash
-            cache[key] = before
+        entry.names.remove(name)
+        return_path_entry(key)
 
 
 _IMPORTLIBS_OWN = (SourceFileLoader, SourcelessFileLoader)
+_PACKAGE = __name__.rpartition(".")[0] + "."  # "runpath_spec."
 
 
 def _claims(spec, origin):
     return (spec is not None and spec.loader is not None and spec.origin
             and _same_file(spec.origin, origin))
-
-
-def _caller_stacklevel():
-    """The ``stacklevel`` that makes a warning point at the first frame
-    outside runpath_spec: the caller's line, from every public entry point
-    (however many of the package's frames lie between)."""
-    frame = sys._getframe(2)  # the caller of warnings.warn's caller
-    level = 2
-    package = __name__.rpartition(".")[0] + "."
-    while frame is not None and frame.f_globals.get(
-            "__name__", "").startswith(package):
-        frame = frame.f_back
-        level += 1
-    return level
 
 
 def _ask(origin, name):
@@ -210,7 +200,7 @@ def spec_from_import_system(origin, name, fallback=None, source=True):
     import warnings
     warnings.warn(ImportHookWarning(
         "import hooks not applied to {!r}: {}; running it with {}".format(
-            origin, reason, instead)), stacklevel=_caller_stacklevel())
+            origin, reason, instead)), stacklevel=stacklevel_outside(_PACKAGE))
     return None
 
 

@@ -21,7 +21,8 @@ import os
 import _thread
 
 __all__ = ["register_loader", "unregister_loader", "loader_for",
-           "may_have_loader", "load_class", "ENTRY_POINT_GROUP", "BUILTIN"]
+           "may_have_loader", "load_class", "check_suffixes",
+           "ENTRY_POINT_GROUP", "BUILTIN"]
 
 ENTRY_POINT_GROUP = "runpath_spec.loaders"
 # Suffixes runpath_spec handles itself (scripts, bytecode, zip
@@ -52,7 +53,7 @@ def load_class(reference):
     return obj
 
 
-def _check_suffixes(suffixes):
+def check_suffixes(suffixes):
     if isinstance(suffixes, str):
         suffixes = [suffixes]
     suffixes = list(suffixes)
@@ -75,7 +76,7 @@ def register_loader(loader_class, suffixes):
     if not callable(loader_class):
         raise TypeError("expected a loader class, got {!r}".format(
             loader_class))
-    suffixes = _check_suffixes(suffixes)
+    suffixes = check_suffixes(suffixes)
     with _lock:
         for suffix in suffixes:
             _registered[suffix] = loader_class
@@ -103,7 +104,7 @@ def unregister_loader(loader_class, suffixes=None):
     the same way.  Raises :class:`LookupError` if it was not registered
     (nor built in) for them.
     """
-    wanted = None if suffixes is None else set(_check_suffixes(suffixes))
+    wanted = None if suffixes is None else set(check_suffixes(suffixes))
     with _lock:
         gone = [s for s, cls in _registered.items() if cls is loader_class
                 and (wanted is None or s in wanted)]
@@ -180,7 +181,7 @@ def _registered_for(name, loaders):
     """A per-call loader (first match: a class, or ``None`` for "none"),
     else the registered one (longest suffix), else ``_UNKNOWN``."""
     for loader_class, suffixes in loaders or ():
-        if any(name.endswith(s) for s in _check_suffixes(suffixes)):
+        if any(name.endswith(s) for s in check_suffixes(suffixes)):
             return loader_class
     matches = [s for s in _registered if name.endswith(s)]
     return _registered[max(matches, key=len)] if matches else _UNKNOWN

@@ -16,7 +16,7 @@ import sys
 
 __all__ = ["PYPY", "ABSOLUTE_MAIN_FILE", "CACHED_IN_GLOBALS",
            "MAIN_ANNOTATIONS", "COMPILE_WITH_MODULE", "RUNPY_IMPORTS_TYPES",
-           "RUNPY_IMPORTS_PKGUTIL", "RUNPY", "RunpyFacts",
+           "RUNPY_IMPORTS_PKGUTIL", "PATHFINDER_EPOCH", "RUNPY", "RunpyFacts",
            "runpy_facts", "runpy_filename"]
 
 PYPY = sys.implementation.name == "pypy"
@@ -29,6 +29,9 @@ CACHED_IN_GLOBALS = sys.version_info < (3, 15)
 MAIN_ANNOTATIONS = sys.version_info < (3, 14)
 # 3.15's SourceLoader passes the module name on to compile() (module=).
 COMPILE_WITH_MODULE = sys.version_info >= (3, 15)
+# importlib.invalidate_caches() bumps a counter from 3.9 on
+# (_NamespacePath._epoch: _cpython.caches_epoch).
+PATHFINDER_EPOCH = sys.version_info >= (3, 9)
 # What runpy imported into its namespace (runpath_spec.compat imports it
 # too): types before 3.11, pkgutil's get_importer and read_code before 3.10.
 RUNPY_IMPORTS_TYPES = sys.version_info < (3, 11)

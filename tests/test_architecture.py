@@ -101,18 +101,7 @@ def test_no_import_cycle_between_the_package_modules():
 #: Uses still outside _cpython, as (module, what): to be moved by the lead
 #: (issue #23), who empties this list.  An entry that no longer occurs
 #: fails the test too, so that the list only shrinks.
-KNOWN = {
-    # to be moved by the lead (#23): FileFinder's hook recognised by its
-    # closure's name; EntryCache in sys.meta_path to hear
-    # invalidate_caches().
-    ("_entries", "the name 'path_hook_for_FileFinder'"),
-    ("_entries", "sys.meta_path.append()"),
-    # to be moved by the lead (#23): the warning's stack level found by
-    # walking frames; a key of its own put in sys.path_importer_cache.
-    ("_hooks", "sys._getframe"),
-    ("_hooks", "frame introspection: frame.f_back"),
-    ("_hooks", "sys.path_importer_cache"),
-}
+KNOWN = set()  # (module, what): uses still to be moved into _cpython
 
 
 def _allprivate_api_uses():
