@@ -1,0 +1,508 @@
+"""The pytest plugin (issue #27): ``run_python`` is ``python`` in-process.
+
+Every behaviour is checked through pytest's own ``pytester``, a plugin's
+normal harness: each test writes a small test module and runs it in a
+fresh pytest process (``runpytest_subprocess``), where the plugin is
+loaded from its ``pytest11`` entry point as a user's session loads it.
+The sessions are few and each runs many cases: a pytest start-up costs
+more than all of a session's runs.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROJECT = os.path.dirname(HERE)
+with open(os.path.join(HERE, "probe_target.py")) as _f:
+    PROBE = _f.read()
+
+
+def _installed():
+    """Is the plugin registered through an installed distribution?"""
+    try:
+        from importlib.metadata import entry_points
+    except ImportError:  # 3.8 without the backport: ask pkg_resources
+        return False
+    eps = entry_points()
+    group = eps.select(group="pytest11") if hasattr(eps, "select") \
+        else eps.get("pytest11", ())
+    return any(ep.name == "runpath_spec"
+               and ep.value == "runpath_spec.pytest_plugin" for ep in group)
+
+
+needs_install = pytest.mark.skipif(
+    not _installed(), reason="the pytest11 entry point exists only once "
+    "runpath_spec is installed (pip install -e .); it is only on sys.path")
+
+
+def _session(pytester, *args):
+    """Run the pytester directory's tests in a fresh pytest process."""
+    pytester.makefile(".cfg", setup="[tool:pytest]\naddopts = -p no:cacheprovider\n")
+    return pytester.runpytest_subprocess("-q", "-p", "no:randomly", *args,
+                                         timeout=600)
+
+
+def test_plugin_import_loads_no_machinery():
+    """pytest imports the plugin in every session: it costs next to
+    nothing, runpath_spec's machinery loads at the fixture's first use."""
+    code = ("import sys, pytest; before = set(sys.modules); "
+            "import runpath_spec.pytest_plugin; "
+            "print(sorted(set(sys.modules) - before))")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [PROJECT] + [p for p in os.environ.get("PYTHONPATH", "").split(
+            os.pathsep) if p]))
+    out = subprocess.run([sys.executable, "-c", code], env=env,
+                         stdout=subprocess.PIPE, universal_newlines=True,
+                         check=True)
+    assert out.stdout.strip() == repr(["runpath_spec",
+                                       "runpath_spec.pytest_plugin"])
+
+
+@needs_install
+def test_registered_and_disabled_with_p_no(pytester):
+    pytester.makepyfile(test_uses="""
+        def test_it(run_python):
+            assert run_python("-c", "print(6 * 7)").stdout == "42\\n"
+    """)
+    _session(pytester).assert_outcomes(passed=1)
+    off = _session(pytester, "-p", "no:runpath_spec")
+    off.assert_outcomes(errors=1)
+    off.stdout.fnmatch_lines(["*fixture 'run_python' not found*"])
+
+
+# -- fidelity: run_python(...) against subprocess.run([sys.executable, ...]) --
+
+FIDELITY = r'''
+import os, re, subprocess, sys, textwrap, zipfile, py_compile
+import pytest
+
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                       "probe_source.txt")) as f:
+    PROBE = f.read()
+
+def write(path, text):
+    os.makedirs(os.path.dirname(str(path)), exist_ok=True)
+    with open(str(path), "w") as f:
+        f.write(text)
+
+def make_zip(path, members, prefix=b""):
+    with zipfile.ZipFile(str(path), "w") as zf:
+        for name, text in members.items():
+            zf.writestr(name, text)
+    if prefix:
+        with open(str(path), "rb") as f:
+            data = f.read()
+        with open(str(path), "wb") as f:
+            f.write(prefix + data)
+
+@pytest.fixture
+def tree(tmp_path):
+    """Every kind of target around the probe (as tests/test_cli.py's)."""
+    work, other = tmp_path / "work", tmp_path / "other"
+    for where in (work, other):
+        write(where / "probe.py", PROBE)
+    write(work / "probe_noext", PROBE)
+    os.symlink(str(other / "probe.py"), str(work / "link.py"))
+    os.symlink(str(other), str(work / "linkdir"))
+    py_compile.compile(str(other / "probe.py"), cfile=str(work / "probe.pyc"),
+                       doraise=True)
+    st = os.stat(str(other / "probe.py"))
+    os.utime(str(work / "probe.py"), ns=(st.st_atime_ns, st.st_mtime_ns))
+    write(work / "app" / "__main__.py", PROBE)
+    make_zip(work / "app.zip", {"__main__.py": PROBE})
+    make_zip(work / "app.pyz", {"__main__.py": PROBE},
+             prefix=b"#!/usr/bin/env python3\n")
+    for rel in ("__init__.py", "sub/__init__.py"):
+        write(work / "probepkg" / rel, "")
+    write(work / "probepkg" / "__main__.py", PROBE)
+    write(work / "probepkg" / "sub" / "mod.py", PROBE)
+    write(work / "probemod.py", PROBE)
+    return tmp_path
+
+TARGETS = {
+    "script-relative": ["probe.py"],
+    "script-absolute": ["{root}/work/probe.py"],
+    "script-other-dir": ["../other/probe.py"],
+    "script-symlink": ["link.py"],
+    "script-in-symlinked-dir": ["linkdir/probe.py"],
+    "suffixless": ["probe_noext"],
+    "pyc": ["probe.pyc"],
+    "directory": ["app"],
+    "zip": ["app.zip"],
+    "pyz": ["app.pyz"],
+    "dash-m-module": ["-m", "probemod"],
+    "dash-m-package": ["-m", "probepkg"],
+    "dash-m-submodule": ["-m", "probepkg.sub.mod"],
+    "dash-c": ["-c", PROBE],
+    "stdin": ["-"],
+}
+
+ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+
+def compare(args, cwd, stdin=None, prefix_only=False):
+    direct = subprocess.run(
+        [sys.executable] + args, cwd=str(cwd), input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        universal_newlines=True, timeout=120)
+    ours = run_python_(*args, cwd=str(cwd), stdin=stdin)
+    expected = (direct.returncode, ADDRESS.sub("0xADDR", direct.stdout),
+                ADDRESS.sub("0xADDR", direct.stderr))
+    actual = (ours.returncode, ADDRESS.sub("0xADDR", ours.stdout),
+              ADDRESS.sub("0xADDR", ours.stderr))
+    if prefix_only:  # runpath_spec says a little more after python's words
+        assert actual[:2] == expected[:2]
+        assert actual[2].startswith(expected[2].rstrip("\n")), (
+            expected[2], actual[2])
+    else:
+        assert actual == expected
+    return ours
+
+@pytest.fixture(autouse=True)
+def _runner(run_python):
+    global run_python_
+    run_python_ = run_python
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_probe(target, tree):
+    args = [a.replace("{root}", str(tree)) for a in TARGETS[target]]
+    args += ["arg1", "--x"]
+    ours = compare(args, tree / "work", PROBE if target == "stdin" else None)
+    assert ours.returncode == 0 and "PROBE " in ours.stdout
+
+AFTERLIFE = """
+import atexit, sys, threading
+def report(where):
+    main = sys.modules["__main__"]
+    print(where, sys.argv, sys.path[0], main.__dict__ is globals(),
+          "__file__" in globals(), flush=True)
+atexit.register(report, "atexit")
+def hook(*exc):
+    report("excepthook")
+sys.excepthook = hook
+started = threading.Event()
+def linger():
+    started.set()
+    import time
+    time.sleep(0.3)
+    report("thread")
+threading.Thread(target=linger).start()
+started.wait()
+if "exit" in sys.argv:
+    raise SystemExit(3)
+if "raise" in sys.argv:
+    raise ValueError("boom")
+"""
+
+BODIES = {
+    "traceback": "def f():\n    raise KeyError('boom')\nf()\n",
+    "exit-3": "import sys\nsys.exit(3)\n",
+    "exit-message": "import sys\nsys.exit('bye')\n",
+    "exit-256": "import sys\nsys.exit(256)\n",
+    "exit-minus-1": "import sys\nsys.exit(-1)\n",
+    "bare-systemexit": "raise SystemExit\n",
+    "output": "print('out'); import sys; print('err', file=sys.stderr)\n",
+    "chained": "class E(Exception): pass\ntry:\n    1/0\n"
+               "except Exception as e:\n    raise E('chained') from e\n",
+    "keyboard-interrupt": "print('before')\nraise KeyboardInterrupt\n",
+    "syntax-error": "1 = x\n",
+    "atexit": "import atexit, sys\n"
+              "atexit.register(print, 'atexit', sys.argv)\n"
+              "@atexit.register\ndef last():\n    print('first registered')\n"
+              "print('main')\n",
+    "atexit-unregister": "import atexit\n"
+                         "def f():\n    print('never')\n"
+                         "atexit.register(f)\natexit.unregister(f)\n",
+    "thread": "import threading, time\n"
+              "def work():\n    time.sleep(0.2)\n    print('thread done')\n"
+              "threading.Thread(target=work).start()\nprint('main done')\n",
+    "thread-raises": "import threading\n"
+                     "def work():\n    raise ValueError('in thread')\n"
+                     "t = threading.Thread(target=work, name='T1')\n"
+                     "t.start(); t.join()\n",
+    "afterlife-end": AFTERLIFE,
+    "warning": "import warnings\nwarnings.warn('careful')\n"
+               "warnings.warn('old', DeprecationWarning)\n",
+}
+ARGS = {"afterlife-exit": ["exit"], "afterlife-raise": ["raise"]}
+BODIES["afterlife-exit"] = BODIES["afterlife-raise"] = AFTERLIFE
+
+@pytest.mark.parametrize("how", ["script", "dash-c"])
+@pytest.mark.parametrize("body", BODIES)
+def test_behaviour(body, how, tmp_path):
+    if how == "dash-c" and body.startswith("afterlife"):
+        pytest.skip("prints the script's path")
+    write(tmp_path / "t.py", BODIES[body])
+    args = ["t.py"] if how == "script" else ["-c", BODIES[body]]
+    compare(args + ARGS.get(body, ["a"]), tmp_path)
+
+ENTRY_BODY = "import sys\nprint('running', sys.argv[1:])\n" \
+             "def f():\n    raise ValueError('from the entry')\nf()\n"
+
+@pytest.mark.parametrize("kind", ["directory", "zip", "dash-m-package",
+                                  "dash-m-module"])
+def test_runpy_frames(kind, tmp_path):
+    """-m, directories and zips: runpy's two frames, as python shows them."""
+    if kind == "directory":
+        write(tmp_path / "app" / "__main__.py", ENTRY_BODY)
+        args = ["app"]
+    elif kind == "zip":
+        make_zip(tmp_path / "app.zip", {"__main__.py": ENTRY_BODY})
+        args = ["app.zip"]
+    elif kind == "dash-m-package":
+        write(tmp_path / "epkg" / "__init__.py", "")
+        write(tmp_path / "epkg" / "__main__.py", ENTRY_BODY)
+        args = ["-m", "epkg"]
+    else:
+        write(tmp_path / "emod.py", ENTRY_BODY)
+        args = ["-m", "emod"]
+    ours = compare(args + ["a"], tmp_path)
+    assert ours.returncode == 1 and isinstance(ours.exception, ValueError)
+
+@pytest.mark.parametrize("args", [
+    ["missing.py"], ["empty_dir"], ["nomain.zip"], ["-m", "nosuch_mod_rps"],
+    ["-m", "pkg_without_main"], ["-m", ".relative"],
+])
+def test_bad_targets(args, tmp_path):
+    os.mkdir(str(tmp_path / "empty_dir"))
+    make_zip(tmp_path / "nomain.zip", {"x.py": ""})
+    write(tmp_path / "pkg_without_main" / "__init__.py", "")
+    compare(args, tmp_path, prefix_only=True)
+'''
+
+
+def _write_fidelity(pytester):
+    pytester.makefile(".txt", probe_source=PROBE)
+    pytester.makepyfile(test_fidelity=FIDELITY)
+
+
+@needs_install
+def test_run_python_is_python(pytester):
+    """Issue #27's fidelity comparison: every probe target, every kind of
+    ending, errors: returncode, stdout and stderr as a subprocess's."""
+    _write_fidelity(pytester)
+    result = _session(pytester)
+    result.assert_outcomes(passed=15 + 2 * 18 - 3 + 4 + 6, skipped=3)
+
+
+# -- isolation and interference -------------------------------------------------
+
+ISOLATION = r'''
+import logging, os, sys, threading, warnings
+import pytest
+
+def write(path, text):
+    os.makedirs(os.path.dirname(str(path)), exist_ok=True)
+    with open(str(path), "w") as f:
+        f.write(text)
+
+COUNTER = "count = 0\n"
+PROG = "import sys, counter\ncounter.count += 1\n" \
+       "print(counter.count, sys.argv[1:])\n"
+
+def test_counter_module_is_fresh_each_run(run_python, tmp_path):
+    write(tmp_path / "counter.py", COUNTER)
+    write(tmp_path / "prog.py", PROG)
+    first = run_python(str(tmp_path / "prog.py"))
+    second = run_python(str(tmp_path / "prog.py"))
+    assert first.stdout == second.stdout == "1 []\n"
+    assert "counter" not in sys.modules
+
+STATEFUL = """
+import sys, settings
+if "--loud" in sys.argv:
+    settings.LOUD = True
+print("LOUD" if settings.LOUD else "quiet")
+"""
+
+@pytest.fixture
+def stateful(tmp_path_factory):
+    root = tmp_path_factory.getbasetemp() / "stateful"
+    write(root / "settings.py", "LOUD = False\n")
+    write(root / "cli.py", STATEFUL)
+    return str(root / "cli.py")
+
+def test_a_loud_run(run_python, stateful):
+    assert run_python(stateful, "--loud").stdout == "LOUD\n"
+
+def test_b_default_run(run_python, stateful):
+    # Passes alone, and after test_a_loud_run set settings.LOUD.
+    assert run_python(stateful).stdout == "quiet\n"
+
+def test_atexit_and_thread_output_in_the_runs_stdout(run_python, tmp_path):
+    write(tmp_path / "p.py", "import atexit, threading, time\n"
+          "atexit.register(print, 'at exit')\n"
+          "def late():\n    time.sleep(0.2)\n    print('from thread')\n"
+          "threading.Thread(target=late).start()\nprint('main ends')\n")
+    result = run_python(str(tmp_path / "p.py"))
+    assert result.stdout == "main ends\nfrom thread\nat exit\n"
+
+def test_a_lingering_thread_fails_clearly(run_python, tmp_path):
+    write(tmp_path / "p.py", "import threading\n"
+          "stop = threading.Event()\n"
+          "threading.Thread(target=stop.wait, args=(5,), name='stuck').start()\n")
+    from runpath_spec.pytest_plugin import ThreadTimeoutError
+    with pytest.raises(ThreadTimeoutError, match="'stuck'.*0.2 s"):
+        run_python(str(tmp_path / "p.py"), join_timeout=0.2)
+
+CHANGES = """
+import atexit, logging, os, sys, warnings
+sys.argv.append("x"); sys.path.append("/nowhere"); os.chdir("/")
+os.environ["RPS_PROGRAM_SET"] = "1"
+print(os.environ.get("RPS_GIVEN"), "RPS_REMOVED" in os.environ)
+warnings.simplefilter("error")
+logging.basicConfig(level=logging.DEBUG)
+logging.getLogger("prog.child").addHandler(logging.StreamHandler())
+sys.meta_path.append(type("F", (), {"find_spec": staticmethod(
+    lambda *a: None)})())
+sys.setrecursionlimit(500)
+sys.excepthook = print
+sys.modules["json"] = None
+import helper_from_tree
+"""
+
+def test_the_process_is_left_as_it_was(run_python, tmp_path, monkeypatch):
+    write(tmp_path / "p.py", CHANGES)
+    write(tmp_path / "helper_from_tree.py", "")
+    monkeypatch.setenv("RPS_REMOVED", "1")
+    import json
+    before = (list(sys.argv), list(sys.path), os.getcwd(), dict(os.environ),
+              list(warnings.filters), logging.root.handlers[:],
+              logging.root.level, list(sys.meta_path),
+              sys.getrecursionlimit(), sys.excepthook, dict(sys.modules),
+              sys.stdout, sys.stderr, sys.stdin)
+    result = run_python(str(tmp_path / "p.py"),
+                        env={"RPS_GIVEN": "yes", "RPS_REMOVED": None})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "yes False\n"
+    after = (list(sys.argv), list(sys.path), os.getcwd(), dict(os.environ),
+             list(warnings.filters), logging.root.handlers[:],
+             logging.root.level, list(sys.meta_path),
+             sys.getrecursionlimit(), sys.excepthook, dict(sys.modules),
+             sys.stdout, sys.stderr, sys.stdin)
+    assert after == before
+    assert "prog.child" not in logging.root.manager.loggerDict or \
+        not logging.getLogger("prog.child").handlers
+    assert sys.modules["json"] is json
+
+def test_stdlib_and_site_packages_stay_program_tree_goes(run_python,
+                                                         tmp_path):
+    write(tmp_path / "mine" / "__init__.py", "")
+    write(tmp_path / "mine" / "sub.py", "")
+    write(tmp_path / "p.py", "import mine.sub, colorsys\n")
+    assert "colorsys" not in sys.modules  # not imported yet: the run does
+    result = run_python(str(tmp_path / "p.py"))
+    assert result.returncode == 0, result.stderr
+    assert "colorsys" in sys.modules  # the standard library stays
+    assert "mine" not in sys.modules and "mine.sub" not in sys.modules
+
+def test_fd_capture(run_python):
+    code = "import os, sys; print('print'); sys.stdout.flush(); " \
+           "os.write(1, b'fd 1\\n'); os.write(2, b'fd 2\\n')"
+    sys_level = run_python("-c", code)
+    assert sys_level.stdout == "print\n"  # fd 1 went to pytest's capture
+    fd_level = run_python("-c", code, capture="fd")
+    assert (fd_level.stdout, fd_level.stderr) == ("print\nfd 1\n", "fd 2\n")
+
+def test_stdin_globals_and_exception(run_python):
+    result = run_python("-c", "import sys\ndata = sys.stdin.read()\n"
+                        "def main():\n    return helper(data)\n"
+                        "def helper(x):\n    return x.upper()\n"
+                        "raise SystemExit(main())\n", stdin="abc")
+    assert result.returncode == 1 and result.stderr == "ABC\n"
+    assert isinstance(result.exception, SystemExit)
+    g = result.globals
+    g["helper"] = lambda x: "patched " + x  # the name main() looks up
+    assert g["main"]() == "patched abc"
+
+def test_check_returncode_and_bad_arguments(run_python):
+    import subprocess
+    with pytest.raises(subprocess.CalledProcessError):
+        run_python("-c", "raise SystemExit(4)").check_returncode()
+    run_python("-c", "pass").check_returncode()
+    with pytest.raises(ValueError, match="unsupported python option '-X'"):
+        run_python("-X", "dev", "t.py")
+    with pytest.raises(ValueError, match="capture expects"):
+        run_python("-c", "pass", capture="both")
+'''
+
+
+@needs_install
+def test_isolation_and_interference(pytester):
+    pytester.makepyfile(test_isolation=ISOLATION)
+    _session(pytester).assert_outcomes(passed=10)
+    alone = _session(pytester, "-k", "test_b_default_run")
+    alone.assert_outcomes(passed=1, deselected=9)
+
+
+MOCKS = r'''
+import os, sys
+import pytest
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    (tmp_path / "greeting.py").write_text(
+        "def greet(name):\n    return 'hello ' + name\n")
+    (tmp_path / "hello.py").write_text(
+        "import sys, greeting\n"
+        "def shout(text):\n    return text.upper()\n"
+        "def main():\n    print(shout(greeting.greet(sys.argv[1])))\n"
+        "if __name__ == '__main__':\n    main()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return str(tmp_path / "hello.py")
+
+def test_a_mock_of_an_imported_module_reaches_the_program(run_python, app,
+                                                          monkeypatch):
+    import greeting
+    monkeypatch.setattr(greeting, "greet", lambda name: "mocked " + name)
+    assert run_python(app, "ann").stdout == "MOCKED ANN\n"
+
+def test_the_scripts_own_function_is_rebound_by_its_def(run_python, app):
+    # What cannot be patched: `def shout` runs again in the fresh
+    # __main__.  What works: call main() again from the globals.
+    result = run_python(app, "bob")
+    assert result.stdout == "HELLO BOB\n"
+    result.globals["shout"] = lambda text: text.title()
+    result.globals["main"]()  # prints to pytest's capture: sys.argv is back
+'''
+
+
+@needs_install
+def test_mocks_reach_the_program(pytester):
+    pytester.makepyfile(test_mocks=MOCKS)
+    _session(pytester).assert_outcomes(passed=2)
+
+
+COVERAGE = r'''
+def test_runs_in_process(run_python, tmp_path):
+    (tmp_path / "covered_prog.py").write_text(
+        "x = 1\nif x:\n    y = 2\nelse:\n    y = 3\nprint(y)\n")
+    assert run_python(str(tmp_path / "covered_prog.py")).stdout == "2\n"
+'''
+
+
+@needs_install
+def test_coverage_counts_the_programs_lines(pytester, monkeypatch):
+    """``coverage run -m pytest``, no configuration: the program's lines
+    run by run_python are in the data, line by line."""
+    coverage = pytest.importorskip("coverage")
+    for name in ("COVERAGE_PROCESS_START", "COVERAGE_RCFILE", "COV_CORE_SOURCE"):
+        monkeypatch.delenv(name, raising=False)
+    data_file = str(pytester.path / "cov.data")
+    monkeypatch.setenv("COVERAGE_FILE", data_file)
+    pytester.makepyfile(test_cov=COVERAGE)
+    result = pytester.run(sys.executable, "-m", "coverage", "run",
+                          "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          timeout=600)
+    assert result.ret == 0, result.stdout.str() + result.stderr.str()
+    data = coverage.CoverageData(basename=data_file)
+    data.read()
+    measured = [f for f in data.measured_files()
+                if f.endswith("covered_prog.py")]
+    assert len(measured) == 1, sorted(data.measured_files())
+    assert sorted(data.lines(measured[0])) == [1, 2, 3, 6]
