@@ -219,19 +219,34 @@ def _new_main():
     import builtins
     from importlib.machinery import BuiltinImporter
     main = type(sys)("__main__")
-    main.__dict__.update(__annotations__={}, __builtins__=builtins,
-                         __loader__=BuiltinImporter, __spec__=None)
+    main.__dict__.update(__builtins__=builtins, __loader__=BuiltinImporter,
+                         __spec__=None)
+    if sys.version_info < (3, 14):  # PEP 649: annotations made on demand
+        main.__annotations__ = {}
     return main
 
 
 def _threading_hook():
     """``(saved, default)`` threading.excepthook, where ``threading`` is
-    loaded and has a public default (3.10+); pytest installs its own."""
+    loaded (pytest installs its own hook for each test)."""
     threading = sys.modules.get("threading")
-    default = getattr(threading, "__excepthook__", None)
-    if default is None:
+    if threading is None:
         return None
-    return threading.excepthook, default
+    return threading.excepthook, getattr(threading, "__excepthook__",
+                                         _thread_excepthook)
+
+
+def _thread_excepthook(args):
+    """threading's default hook as 3.8 and 3.9 print (they keep it only in
+    a private name): what a thread's uncaught exception shows."""
+    import traceback
+    if args.exc_type is SystemExit:
+        return
+    name = args.thread.name if args.thread is not None else "?"
+    sys.stderr.write("Exception in thread {}:\n".format(name))
+    traceback.print_exception(args.exc_type, args.exc_value,
+                              args.exc_traceback, file=sys.stderr)
+    sys.stderr.flush()
 
 
 def _restore_environ(saved):
@@ -562,6 +577,8 @@ class _Program:
             self._execute()
         except BaseException as caught:
             exc = caught
+        if _C_SOURCE_AFTER_RUN:
+            self._show_c_source()
         status = self._report(exc)
         self._join(join_timeout)
         self._call_atexit(state.atexit)
@@ -615,19 +632,27 @@ class _Program:
         """``-c CODE`` and ``-``: python's ``__main__`` as it makes it."""
         main = _new_main()
         if self.how == "stdin":
-            main.__dict__.update(__file__="<stdin>", __cached__=None)
+            main.__file__ = "<stdin>"
+            if sys.version_info < (3, 15):
+                main.__cached__ = None
         sys.modules["__main__"] = main
         if "__mp_main__" in sys.modules:
             sys.modules["__mp_main__"] = main
         sys.argv = ["-c" if self.how == "code" else "-"] + self.args
         self.globals = main.__dict__
-        if _SHOWS_C_SOURCE and self.how == "code":
+        if _C_SOURCE_IN_RUN:
+            self._show_c_source()
+        exec(self.code, self.globals)
+
+    def _show_c_source(self):
+        """python 3.13+ shows the source of ``-c`` in tracebacks (3.13 in
+        warnings too): linecache has it for the run, under ``<string>``."""
+        if self.how == "code" and not hasattr(self, "lines"):
             import linecache
             self.lines = linecache.cache.get("<string>")
             linecache.cache["<string>"] = (
                 len(self.what), None,
                 [line + "\n" for line in self.what.splitlines()], "<string>")
-        exec(self.code, self.globals)
 
     def _report(self, exc):
         """Print *exc* as python does; its exit status."""
@@ -708,7 +733,7 @@ class _Program:
                     func(*args, **kwargs)
                 except BaseException as exc:  # python goes on, too
                     _print_atexit_error(func, exc)
-        if _SHOWS_C_SOURCE and self.how == "code":
+        if hasattr(self, "lines"):
             import linecache
             if self.lines is None:
                 linecache.cache.pop("<string>", None)
@@ -720,8 +745,10 @@ _PYPY = sys.implementation.name == "pypy"
 # 3.14 takes __file__ out as soon as the script ends, before it prints an
 # error or handles SystemExit; earlier versions after printing.
 _FORGET_FILE_FIRST = sys.version_info >= (3, 14)
-# 3.13 shows the source of -c in tracebacks.
-_SHOWS_C_SOURCE = sys.version_info >= (3, 13)
+# 3.13 shows the source of -c in tracebacks and warnings; 3.14 keys it by
+# the code object: tracebacks show it, warnings (by file name) do not.
+_C_SOURCE_IN_RUN = (3, 13) <= sys.version_info < (3, 14)
+_C_SOURCE_AFTER_RUN = sys.version_info >= (3, 14)
 
 
 def _preferred_encoding():

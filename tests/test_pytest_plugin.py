@@ -506,3 +506,21 @@ def test_coverage_counts_the_programs_lines(pytester, monkeypatch):
                 if f.endswith("covered_prog.py")]
     assert len(measured) == 1, sorted(data.measured_files())
     assert sorted(data.lines(measured[0])) == [1, 2, 3, 6]
+
+
+def test_the_typed_client_uses_the_whole_plugin_api():
+    """tests/test_typing.py checks the client with mypy --strict and the
+    stub with stubtest; here: the client uses every name of the stub."""
+    import ast
+    from test_typing import CLIENT, _stub_names
+    with open(CLIENT, encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    used = {node.attr for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "pytest_plugin"}
+    import runpath_spec.pytest_plugin as plugin
+    declared = {name for name in _stub_names("runpath_spec.pytest_plugin")
+                if hasattr(plugin, name)}  # (aliases are the checker's)
+    assert {"run_python", "PythonRunner", "CompletedPython"} <= declared
+    assert sorted(declared - used) == []
