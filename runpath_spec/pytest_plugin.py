@@ -156,6 +156,8 @@ class _State:
         self.logging = _LoggingState()
         self.threading = _threading_hook()
         self.atexit = _Atexit()
+        linecache = sys.modules.get("linecache")
+        self.lines = None if linecache is None else set(linecache.cache)
         self.apply()
 
     def apply(self):
@@ -183,7 +185,6 @@ class _State:
         self.atexit.intercept()
 
     def restore(self):
-        import importlib
         self.atexit.release()
         self.logging.restore()
         self.warnings.__exit__(None, None, None)
@@ -199,11 +200,22 @@ class _State:
         for lst, items in self.lists:
             lst[:] = items
         _restore_modules(self.modules, self.unload_site_packages)
+        self._forget_lines()
+        # The finders of the run's own entries go: a later run's files
+        # there are found afresh, as a fresh interpreter finds them.
         for key in set(sys.path_importer_cache) - self.importer_cache:
             del sys.path_importer_cache[key]
-        importlib.invalidate_caches()
         _restore_environ(self.environ)
         os.chdir(self.saved_cwd)
+
+
+    def _forget_lines(self):
+        """The source lines a run's tracebacks and warnings cached: the
+        next run's files may have the same (relative) names."""
+        linecache = sys.modules.get("linecache")
+        if linecache is not None:
+            for name in set(linecache.cache) - (self.lines or set()):
+                linecache.cache.pop(name, None)
 
 
 _ABSENT = object()
@@ -250,10 +262,13 @@ def _thread_excepthook(args):
 
 
 def _restore_environ(saved):
-    for name in set(os.environ) - set(saved):
+    current = dict(os.environ)
+    if current == saved:
+        return
+    for name in set(current) - set(saved):
         del os.environ[name]
     for name, value in saved.items():
-        if os.environ.get(name) != value:
+        if current.get(name) != value:
             os.environ[name] = value
 
 
@@ -263,7 +278,7 @@ _FRESH = {}
 #: and warnings filters.
 _FRESH_VARIABLES = ("PYTHONPATH", "PYTHONHOME", "PYTHONNOUSERSITE",
                     "PYTHONSAFEPATH", "PYTHONUSERBASE", "PYTHONWARNINGS",
-                    "PYTHONDEVMODE")
+                    "PYTHONDEVMODE", "HOME")
 
 #: What a fresh ``python -c`` reports: its sys.path, its warnings filters.
 _ASK = ("import sys, warnings, json; print(json.dumps([sys.path, [[f[0], "
@@ -311,6 +326,8 @@ def _reset_warnings(filters):
 def _showwarning(message, category, filename, lineno, file=None, line=None):
     import warnings
     file = sys.stderr if file is None else file
+    if line is None and filename == "<string>" and _C_SOURCE_NOT_IN_WARNINGS:
+        line = ""  # python 3.14+ keeps -c's source for tracebacks only
     try:
         file.write(warnings.formatwarning(message, category, filename,
                                           lineno, line))
@@ -577,8 +594,6 @@ class _Program:
             self._execute()
         except BaseException as caught:
             exc = caught
-        if _C_SOURCE_AFTER_RUN:
-            self._show_c_source()
         status = self._report(exc)
         self._join(join_timeout)
         self._call_atexit(state.atexit)
@@ -747,8 +762,8 @@ _PYPY = sys.implementation.name == "pypy"
 _FORGET_FILE_FIRST = sys.version_info >= (3, 14)
 # 3.13 shows the source of -c in tracebacks and warnings; 3.14 keys it by
 # the code object: tracebacks show it, warnings (by file name) do not.
-_C_SOURCE_IN_RUN = (3, 13) <= sys.version_info < (3, 14)
-_C_SOURCE_AFTER_RUN = sys.version_info >= (3, 14)
+_C_SOURCE_IN_RUN = sys.version_info >= (3, 13)
+_C_SOURCE_NOT_IN_WARNINGS = sys.version_info >= (3, 14)
 
 
 def _preferred_encoding():
