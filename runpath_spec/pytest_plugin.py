@@ -408,6 +408,22 @@ def _library_dirs():
     return _LIBRARY_DIRS[0], _LIBRARY_DIRS[1]
 
 
+def _belongs_to_library(func):
+    """Is *func* a function of the standard library or site-packages?
+    Such a handler belongs to a library that outlives the run (weakref's
+    finalize, multiprocessing and logging register theirs on first use):
+    it is handed to the real atexit, for the end of the process."""
+    func = getattr(func, "__func__", func)
+    if type(func) is not type(_belongs_to_library):  # a Python function
+        return False
+    module = sys.modules.get(getattr(func, "__module__", None) or "")
+    where = None if module is None else _module_location(module)
+    if where is None:
+        return False
+    stdlib, site = _library_dirs()
+    return where.startswith(stdlib + site)
+
+
 class _LoggingState:
     """Every logger's handlers, level, propagation and disabled flag; the
     loggers a run creates get no handlers left.  Nothing if ``logging`` is
@@ -744,6 +760,9 @@ class _Program:
             if not handlers:
                 break
             for func, args, kwargs in handlers:
+                if _belongs_to_library(func):  # it outlives the run
+                    atexit.real[0](func, *args, **kwargs)
+                    continue
                 try:
                     func(*args, **kwargs)
                 except BaseException as exc:  # python goes on, too

@@ -342,6 +342,18 @@ def test_atexit_and_thread_output_in_the_runs_stdout(run_python, tmp_path):
     result = run_python(str(tmp_path / "p.py"))
     assert result.stdout == "main ends\nfrom thread\nat exit\n"
 
+def test_a_librarys_atexit_handler_is_left_for_the_process(run_python,
+                                                           tmp_path):
+    import atexit, pprint
+    write(tmp_path / "p.py", "import atexit, pprint\n"
+          "atexit.register(pprint.pprint, 'at process exit')\n"
+          "atexit.register(print, 'at the end of the run')\n")
+    try:
+        result = run_python(str(tmp_path / "p.py"))
+        assert result.stdout == "at the end of the run\n"
+    finally:
+        atexit.unregister(pprint.pprint)
+
 def test_a_lingering_thread_fails_clearly(run_python, tmp_path):
     write(tmp_path / "p.py", "import threading\n"
           "stop = threading.Event()\n"
@@ -435,9 +447,9 @@ def test_check_returncode_and_bad_arguments(run_python):
 @needs_install
 def test_isolation_and_interference(pytester):
     pytester.makepyfile(test_isolation=ISOLATION)
-    _session(pytester).assert_outcomes(passed=10)
+    _session(pytester).assert_outcomes(passed=11)
     alone = _session(pytester, "-k", "test_b_default_run")
-    alone.assert_outcomes(passed=1, deselected=9)
+    alone.assert_outcomes(passed=1, deselected=10)
 
 
 MOCKS = r'''
