@@ -413,11 +413,39 @@ def test_stdlib_and_site_packages_stay_program_tree_goes(run_python,
     assert "colorsys" in sys.modules  # the standard library stays
     assert "mine" not in sys.modules and "mine.sub" not in sys.modules
 
+def test_site_packages_stay_unless_asked(run_python):
+    # sortedcontainers: pure Python, in site-packages (hypothesis needs it),
+    # not imported by a pytest session.
+    if "sortedcontainers" in sys.modules:
+        pytest.skip("sortedcontainers is imported already")
+    pytest.importorskip("sortedcontainers")  # imports it: take it out
+    for name in [m for m in sys.modules if m.startswith("sortedcontainers")]:
+        del sys.modules[name]
+    assert run_python("-c", "import sortedcontainers").returncode == 0
+    assert "sortedcontainers" in sys.modules
+    for name in [m for m in sys.modules if m.startswith("sortedcontainers")]:
+        del sys.modules[name]
+    result = run_python("-c", "import sortedcontainers",
+                        unload_site_packages=True)
+    assert result.returncode == 0
+    assert "sortedcontainers" not in sys.modules
+
+def test_path_objects_and_dash_m_spellings(run_python, tmp_path):
+    import pathlib
+    write(tmp_path / "mod_rps_spelt.py", "import sys; print(sys.argv[1:])\n")
+    script = pathlib.Path(tmp_path / "mod_rps_spelt.py")
+    assert run_python(script, pathlib.Path("a")).stdout == "['a']\n"
+    assert run_python(os.fsencode(str(script)), b"b").stdout == "['b']\n"
+    result = run_python("-mmod_rps_spelt", "c", cwd=tmp_path)
+    assert result.stdout == "['c']\n", result.stderr
+
 def test_fd_capture(run_python):
     code = "import os, sys; print('print'); sys.stdout.flush(); " \
            "os.write(1, b'fd 1\\n'); os.write(2, b'fd 2\\n')"
     sys_level = run_python("-c", code)
     assert sys_level.stdout == "print\n"  # fd 1 went to pytest's capture
+    fileno = run_python("-c", "import sys; sys.stdout.fileno()")
+    assert "io.UnsupportedOperation" in fileno.stderr
     fd_level = run_python("-c", code, capture="fd")
     assert (fd_level.stdout, fd_level.stderr) == ("print\nfd 1\n", "fd 2\n")
 
@@ -447,9 +475,9 @@ def test_check_returncode_and_bad_arguments(run_python):
 @needs_install
 def test_isolation_and_interference(pytester):
     pytester.makepyfile(test_isolation=ISOLATION)
-    _session(pytester).assert_outcomes(passed=11)
+    _session(pytester).assert_outcomes(passed=13)
     alone = _session(pytester, "-k", "test_b_default_run")
-    alone.assert_outcomes(passed=1, deselected=10)
+    alone.assert_outcomes(passed=1, deselected=12)
 
 
 MOCKS = r'''
