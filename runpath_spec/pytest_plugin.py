@@ -84,6 +84,7 @@ class PythonRunner:
         state = _State(env, cwd, unload_site_packages)
         state.save()
         try:
+            state.apply()
             with _Capture(capture, program.stdin_bytes) as out:
                 status, exc = program.run(state, join_timeout)
         finally:
@@ -158,7 +159,6 @@ class _State:
         self.atexit = _Atexit()
         linecache = sys.modules.get("linecache")
         self.lines = None if linecache is None else set(linecache.cache)
-        self.apply()
 
     def apply(self):
         """The fresh interpreter's view: its environment, directory,
@@ -815,13 +815,25 @@ def _cannot_open(given, exc):
 
 
 def _print_atexit_error(func, exc):
+    """As python's atexit module prints an error, version by version; the
+    traceback from the handler's own frame on."""
     import traceback
-    if sys.version_info >= (3, 10):
-        sys.stderr.write("Exception ignored in atexit callback: {!r}\n"
+    if _PYPY:  # the error alone, without a traceback
+        sys.stderr.write("Exception ignored in atexit callback {!r}\n"
                          .format(func))
+        sys.stderr.write("".join(traceback.format_exception_only(
+            type(exc), exc)))
+        return
+    if sys.version_info >= (3, 13):
+        head = "Exception ignored in atexit callback {!r}:\n"
+    elif sys.version_info >= (3, 10):
+        head = "Exception ignored in atexit callback: {!r}\n"
     else:
-        sys.stderr.write("Error in atexit._run_exitfuncs:\n")
-    traceback.print_exception(type(exc), exc, exc.__traceback__)
+        head = "Error in atexit._run_exitfuncs:\n"
+    sys.stderr.write(head.format(func))
+    tb = exc.__traceback__.tb_next  # (the caller's frame is ours)
+    exc.__traceback__ = tb
+    traceback.print_exception(type(exc), exc, tb)
 
 
 def _runpy_runners():

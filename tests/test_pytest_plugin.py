@@ -215,6 +215,9 @@ BODIES = {
               "atexit.register(print, 'atexit', sys.argv)\n"
               "@atexit.register\ndef last():\n    print('first registered')\n"
               "print('main')\n",
+    "atexit-raises": "import atexit\n"
+                     "def bad():\n    raise ValueError('in handler')\n"
+                     "atexit.register(bad)\natexit.register(print, 'ok')\n",
     "atexit-unregister": "import atexit\n"
                          "def f():\n    print('never')\n"
                          "atexit.register(f)\natexit.unregister(f)\n",
@@ -287,7 +290,7 @@ def test_run_python_is_python(pytester):
     ending, errors: returncode, stdout and stderr as a subprocess's."""
     _write_fidelity(pytester)
     result = _session(pytester)
-    result.assert_outcomes(passed=15 + 2 * 18 - 3 + 4 + 6, skipped=3)
+    result.assert_outcomes(passed=15 + 2 * 19 - 3 + 4 + 6, skipped=3)
 
 
 # -- isolation and interference -------------------------------------------------
