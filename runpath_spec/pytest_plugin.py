@@ -611,6 +611,8 @@ class _Program:
         except BaseException as caught:
             exc = caught
         status = self._report(exc)
+        if _C_SOURCE_ONLY_IN_RUN:
+            self._hide_c_source()
         self._join(join_timeout)
         self._call_atexit(state.atexit)
         if isinstance(exc, KeyboardInterrupt):
@@ -767,12 +769,17 @@ class _Program:
                     func(*args, **kwargs)
                 except BaseException as exc:  # python goes on, too
                     _print_atexit_error(func, exc)
+        self._hide_c_source()
+
+    def _hide_c_source(self):
+        """Put ``<string>`` back in linecache as it was before the run."""
         if hasattr(self, "lines"):
             import linecache
             if self.lines is None:
                 linecache.cache.pop("<string>", None)
             else:
                 linecache.cache["<string>"] = self.lines
+            del self.lines
 
 
 _PYPY = sys.implementation.name == "pypy"
@@ -783,6 +790,9 @@ _FORGET_FILE_FIRST = sys.version_info >= (3, 14)
 # the code object: tracebacks show it, warnings (by file name) do not.
 _C_SOURCE_IN_RUN = sys.version_info >= (3, 13)
 _C_SOURCE_NOT_IN_WARNINGS = sys.version_info >= (3, 14)
+# 3.13 shows it while the program runs and reports its error, and no more
+# in atexit handlers.
+_C_SOURCE_ONLY_IN_RUN = (3, 13) <= sys.version_info < (3, 14)
 
 
 def _preferred_encoding():
