@@ -790,9 +790,9 @@ _FORGET_FILE_FIRST = sys.version_info >= (3, 14)
 # the code object: tracebacks show it, warnings (by file name) do not.
 _C_SOURCE_IN_RUN = sys.version_info >= (3, 13)
 _C_SOURCE_NOT_IN_WARNINGS = sys.version_info >= (3, 14)
-# 3.13 shows it while the program runs and reports its error, and no more
-# in atexit handlers.
-_C_SOURCE_ONLY_IN_RUN = (3, 13) <= sys.version_info < (3, 14)
+# 3.13 and 3.14 show it while the program runs and reports its error, and
+# no more in atexit handlers; 3.15 there too.
+_C_SOURCE_ONLY_IN_RUN = (3, 13) <= sys.version_info < (3, 15)
 
 
 def _preferred_encoding():
