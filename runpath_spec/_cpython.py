@@ -186,41 +186,42 @@ from importlib.machinery import FileFinder
 from ._versions import PATHFINDER_EPOCH
 
 __all__ += ["caches_epoch", "file_finder_hook_class", "lend_path_entry",
-            "return_path_entry", "stacklevel_outside"]
+            "return_path_entry", "stacklevel_outside", "importer_cache_keys",
+            "forget_importer_cache_entries"]
 
-if PATHFINDER_EPOCH:
-    # PathFinder.invalidate_caches() -- which importlib.invalidate_caches()
-    # calls, as it calls every sys.meta_path finder's -- bumps this counter
-    # (_NamespacePath._epoch, 3.9-3.15 and PyPy 3.11; 3.15 names the class
-    # NamespacePath and keeps the old name as an alias).
-    _EPOCH = _bootstrap_external._NamespacePath
+class _InvalidationListener:
+    """3.8 has no counter of importlib.invalidate_caches() calls: a finder
+    that finds nothing joins the end of ``sys.meta_path`` (on first use)
+    to count them."""
 
-    def caches_epoch():
-        """A number that changes whenever :func:`importlib.invalidate_caches`
-        runs (while importlib's ``PathFinder`` is on ``sys.meta_path``: then
-        its path entry finders are invalidated too).  A cache that records
-        it and compares it later forgets what importlib's caches forget."""
+    _epoch = 0
+
+    @staticmethod
+    def find_spec(fullname, path=None, target=None):
+        return None
+
+    @classmethod
+    def invalidate_caches(cls):
+        cls._epoch += 1
+
+
+# PathFinder.invalidate_caches() -- which importlib.invalidate_caches()
+# calls, as it calls every sys.meta_path finder's -- bumps this counter
+# (_NamespacePath._epoch, 3.9-3.15 and PyPy 3.11; 3.15 names the class
+# NamespacePath and keeps the old name as an alias).
+_EPOCH = _bootstrap_external._NamespacePath if PATHFINDER_EPOCH else None
+
+
+def caches_epoch():
+    """A number that changes whenever :func:`importlib.invalidate_caches`
+    runs (while importlib's ``PathFinder`` is on ``sys.meta_path``: then
+    its path entry finders are invalidated too).  A cache that records it
+    and compares it later forgets what importlib's caches forget."""
+    if _EPOCH is not None:
         return _EPOCH._epoch
-else:
-    class _InvalidationListener:
-        """3.8 has no such counter: a finder that finds nothing joins the
-        end of ``sys.meta_path`` (on first use) to count the calls."""
-
-        _epoch = 0
-
-        @staticmethod
-        def find_spec(fullname, path=None, target=None):
-            return None
-
-        @classmethod
-        def invalidate_caches(cls):
-            cls._epoch += 1
-
-    def caches_epoch():
-        """(3.8: see above.)"""
-        if _InvalidationListener not in sys.meta_path:
-            sys.meta_path.append(_InvalidationListener)
-        return _InvalidationListener._epoch
+    if _InvalidationListener not in sys.meta_path:
+        sys.meta_path.append(_InvalidationListener)
+    return _InvalidationListener._epoch
 
 
 # Every hook FileFinder.path_hook() makes is a closure of this one code
@@ -290,3 +291,18 @@ def stacklevel_outside(package):
         frame = frame.f_back
         level += 1
     return level
+
+
+def importer_cache_keys():
+    """The entries ``sys.path_importer_cache`` has now (the import
+    system's state: read here only)."""
+    return set(sys.path_importer_cache)
+
+
+def forget_importer_cache_entries(before):
+    """Forget the path entry finders cached since *before*
+    (:func:`importer_cache_keys`): a fresh interpreter would find those
+    entries afresh."""
+    cache = sys.path_importer_cache
+    for key in set(cache) - before:
+        cache.pop(key, None)

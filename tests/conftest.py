@@ -416,3 +416,31 @@ def shim_dir(tmp_path):
     with open(source, encoding="utf-8") as f:
         (tmp_path / (_install.SHIM + ".py")).write_text(f.read())
     return str(tmp_path)
+
+
+def plugin_is_installed():
+    """Is runpath_spec's pytest plugin registered through an installed
+    distribution (its ``pytest11`` entry point)?"""
+    try:
+        from importlib.metadata import entry_points
+    except ImportError:  # 3.8 without the backport
+        return False
+    eps = entry_points()
+    group = eps.select(group="pytest11") if hasattr(eps, "select") \
+        else eps.get("pytest11", ())
+    return any(ep.name == "runpath_spec"
+               and ep.value == "runpath_spec.pytest_plugin" for ep in group)
+
+
+needs_plugin_install = pytest.mark.skipif(
+    not plugin_is_installed(), reason="the pytest11 entry point exists only "
+    "once runpath_spec is installed (pip install -e .); it is only on "
+    "sys.path")
+
+
+def pytester_session(pytester, *args):
+    """Run the pytester directory's tests in a fresh pytest process."""
+    pytester.makefile(".cfg", setup="[tool:pytest]\naddopts = -p "
+                      "no:cacheprovider\n")
+    return pytester.runpytest_subprocess("-q", "-p", "no:randomly", *args,
+                                         timeout=600)

@@ -93,7 +93,8 @@ def test_client_passes_mypy_strict(tmp_path):
 
 #: The modules with stubs, as the client names them.
 STUBBED = {"runpath_spec": "runpath_spec", "compat": "runpath_spec.compat",
-           "notebook": "runpath_spec.notebook", "pyc": "runpath_spec.pyc"}
+           "notebook": "runpath_spec.notebook", "pyc": "runpath_spec.pyc",
+           "pytest_plugin": "runpath_spec.pytest_plugin"}
 
 
 def _stub_names(module):

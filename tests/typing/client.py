@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal  # noqa: F401 - in assert_type st
 
 import runpath_spec
 import runpath_spec.errors
-from runpath_spec import compat, notebook, pyc
+from runpath_spec import compat, notebook, pyc, pytest_plugin
 
 if TYPE_CHECKING:
     from typing_extensions import assert_type
@@ -406,13 +406,37 @@ def use_notebook(t: Targets) -> None:
     assert category is not None
 
 
+def use_pytest_plugin(t: Targets) -> None:
+    # The fixture's value, used outside pytest as a test would use it.
+    run_python: pytest_plugin.PythonRunner = pytest_plugin.PythonRunner()
+    done = run_python(t.script, "a", stdin="in", env={"RPS_A": "1",
+                                                     "RPS_B": None},
+                      cwd=pathlib.Path(t.scratch), capture="sys",
+                      join_timeout=pytest_plugin.JOIN_TIMEOUT,
+                      unload_site_packages=False)
+    assert_type(done, pytest_plugin.CompletedPython)
+    assert_type(done.returncode, int)
+    assert_type(done.stdout, str)
+    assert_type(done.stderr, str)
+    assert_type(done.exception, "BaseException | None")
+    assert_type(done.globals, "dict[str, Any] | None")
+    assert done.returncode == 0 and done.globals is not None
+    done.check_returncode()
+    failed = run_python("-c", "raise SystemExit(3)")
+    assert isinstance(failed.exception, SystemExit) and failed.returncode == 3
+    made = pytest_plugin.CompletedPython(("-c", "pass"), 0, "", "")
+    assert made.exception is None
+    error: type[TimeoutError] = pytest_plugin.ThreadTimeoutError
+    assert error is not None and pytest_plugin.run_python is not None
+
+
 def main(scratch: str) -> None:
     t = Targets(scratch)
     # After sys.path[0], which run_main replaces while it runs.
     sys.path.insert(1, scratch)
     for use in (use_run_path, use_run_module, use_run_main, use_main_target,
                 use_specs, use_loaders, use_errors, use_compat, use_pyc,
-                use_notebook):
+                use_notebook, use_pytest_plugin):
         use(t)
     print("typing client: ok")
 
