@@ -16,7 +16,9 @@ import sys
 
 __all__ = ["PYPY", "ABSOLUTE_MAIN_FILE", "CACHED_IN_GLOBALS",
            "MAIN_ANNOTATIONS", "COMPILE_WITH_MODULE", "RUNPY_IMPORTS_TYPES",
-           "RUNPY_IMPORTS_PKGUTIL", "PATHFINDER_EPOCH", "RUNPY", "RunpyFacts",
+           "RUNPY_IMPORTS_PKGUTIL", "PATHFINDER_EPOCH", "FORGET_FILE_FIRST",
+           "SETS_LAST_EXC", "C_SOURCE_IN_RUN", "C_SOURCE_NOT_IN_WARNINGS",
+           "C_SOURCE_ONLY_IN_RUN", "ATEXIT_ERROR_HEAD", "RUNPY", "RunpyFacts",
            "runpy_facts", "runpy_filename"]
 
 PYPY = sys.implementation.name == "pypy"
@@ -29,6 +31,26 @@ CACHED_IN_GLOBALS = sys.version_info < (3, 15)
 MAIN_ANNOTATIONS = sys.version_info < (3, 14)
 # 3.15's SourceLoader passes the module name on to compile() (module=).
 COMPILE_WITH_MODULE = sys.version_info >= (3, 15)
+# python takes __file__ out of a script's __main__ as soon as it ends
+# (before it reports an error or handles SystemExit) from 3.14; earlier
+# versions after reporting.
+FORGET_FILE_FIRST = sys.version_info >= (3, 14)
+# python's report of an uncaught exception sets sys.last_exc from 3.12.
+SETS_LAST_EXC = sys.version_info >= (3, 12)
+# 3.13 shows the source of -c in tracebacks and warnings; 3.14 keys it by
+# the code object: tracebacks show it, warnings (by file name) do not.
+C_SOURCE_IN_RUN = sys.version_info >= (3, 13)
+C_SOURCE_NOT_IN_WARNINGS = sys.version_info >= (3, 14)
+# 3.13 and 3.14 show it while the program runs and reports its error, and
+# no more in atexit handlers; 3.15 there too.
+C_SOURCE_ONLY_IN_RUN = (3, 13) <= sys.version_info < (3, 15)
+# How atexit introduces an error in a handler (PyPy prints no traceback).
+if sys.version_info >= (3, 13):
+    ATEXIT_ERROR_HEAD = "Exception ignored in atexit callback {!r}:\n"
+elif sys.version_info >= (3, 10):
+    ATEXIT_ERROR_HEAD = "Exception ignored in atexit callback: {!r}\n"
+else:
+    ATEXIT_ERROR_HEAD = "Error in atexit._run_exitfuncs:\n"
 # importlib.invalidate_caches() bumps a counter from 3.9 on
 # (_NamespacePath._epoch: _cpython.caches_epoch).
 PATHFINDER_EPOCH = sys.version_info >= (3, 9)

@@ -256,14 +256,21 @@ def _path_run(path_name, run_name):
 # the first compile() in a process builds every AST node class, a fifth of
 # a `python -m` start.
 
-# (function, [(step in _versions' table, or None for the next line, text)])
+# (function, [(where, text)]): *where* is a step of _versions' table,
+# (step, offset) for a line that many before it, or None for the next
+# line.  The statements on the stack while the program runs are runpy's
+# own text, indented as in runpy.py: where a traceback shows runpy.py's
+# source (PyPy; 3.8-3.10), it marks their columns (PyPy 3.11 with carets).
+_SCRIPT_NAME = "fname" if _RUNPY.reader[0] == "run_name" else "path_name"
 _RUNNERS = (
     ("_run_code", (
         ("def", "def _run_code(code, run_globals, init_globals=None, "
                 "mod_name=None, mod_spec=None, pkg_name=None, "
                 "script_name=None):"),
-        ("exec", "    exec(code, _runpy_globals(run_globals, init_globals, "
-                 "mod_name, mod_spec, pkg_name, script_name))"),
+        (("exec", -1), "    run_globals = _runpy_globals(run_globals, "
+                       "init_globals, mod_name, mod_spec, pkg_name, "
+                       "script_name)"),
+        ("exec", "    exec(code, run_globals)"),
         (None, "    return run_globals"))),
     ("_run_module_code", (
         ("def", "def _run_module_code(code, init_globals=None, "
@@ -273,55 +280,75 @@ _RUNNERS = (
                  "_ModifiedArgv0(script_name if mod_spec is None "
                  "else mod_spec.origin):"),
         (None, "        mod_globals = temp_module.module.__dict__"),
-        ("call", "        _run_code(code, mod_globals, init_globals, "
-                 "mod_name, mod_spec, pkg_name, script_name)"),
+        ("call", "        _run_code(code, mod_globals, init_globals,\n"
+                 "                  mod_name, mod_spec, pkg_name, "
+                 "script_name)"),
         (None, "    return mod_globals.copy()"))),
     ("_run_module_as_main", (
         ("def", "def _run_module_as_main(mod_name, alter_argv=True):"),
         ("details", "    code, main_globals, mod_spec = "
                     "_main_run(mod_name, alter_argv)"),
-        ("call", "    return _run_code(code, main_globals, None, "
-                 "'__main__', mod_spec)"))),
+        ("call", "    return _run_code(code, main_globals, None,\n"
+                 "                     \"__main__\", mod_spec)"))),
     ("run_module", (
         ("def", "def run_module(mod_name, init_globals=None, run_name=None, "
                 "alter_sys=False):"),
         ("details", "    mod_name, mod_spec, code = "
                     "_get_module_details(mod_name)"),
         (None, "    run_name = mod_name if run_name is None else run_name"),
-        ("alter", "    if alter_sys: return _run_module_code(code, "
-                  "init_globals, run_name, mod_spec)"),
-        ("plain", "    return _run_code(code, {}, init_globals, run_name, "
-                  "mod_spec)"))),
+        (("alter", -1), "    if alter_sys:"),
+        ("alter", "        return _run_module_code(code, init_globals, "
+                  "run_name, mod_spec)"),
+        (("plain", -1), "    if not alter_sys:"),
+        ("plain", "        return _run_code(code, {}, init_globals, "
+                  "run_name, mod_spec)"))),
     ("run_path", (
         ("def", "def run_path(path_name, init_globals=None, run_name=None):"),
         ("find", "    run = _path_run(path_name, run_name)"),
-        ("read", "    code, fname = _read(run.path_name, run.run_name) "
-                 "if run.entry is None else (None, None)"),
-        ("file", "    if run.entry is None: return _run_module_code(code, "
-                 "init_globals, run.run_name, pkg_name=run.pkg_name, "
-                 "script_name=fname)"),
-        ("entry", "    with _PathEntry(run.entry), _TempModule(run.run_name) "
-                  "as temp_module, _ModifiedArgv0(run.path_name): return "
-                  "_run_code(run.main_code(), temp_module.module.__dict__, "
-                  "init_globals, run.run_name, run.spec, "
-                  "run.pkg_name).copy()"))),
+        (None, "    path_name, run_name, pkg_name = "
+               "run.path_name, run.run_name, run.pkg_name"),
+        (("read", -1), "    if run.entry is None:"),
+        ("read", "        code, fname = _read(path_name, run_name)"),
+        ("file", "        return _run_module_code(code, init_globals, "
+                 "run_name,\n                                "
+                 "pkg_name=pkg_name, script_name=" + _SCRIPT_NAME + ")"),
+        (("entry", -5), "    with _PathEntry(run.entry):"),
+        (("entry", -4), "        code, mod_spec = run.main_code(), run.spec"),
+        (("entry", -3), "        with _TempModule(run_name) as temp_module, "
+                        "_ModifiedArgv0(path_name):"),
+        (("entry", -2), "            mod_globals = temp_module.module.__dict__"),
+        # (Only to indent the call to runpy's column.)
+        (("entry", -1), "            if mod_globals is not None:"),
+        ("entry", "                return _run_code(code, mod_globals, "
+                  "init_globals,\n                                    "
+                  "run_name, mod_spec, pkg_name).copy()"))),
 )
 
 
 def _runner_source(lines, names):
     """The source of the runner functions *names* (in _RUNNERS' order, as
-    runpy.py has them), each statement at its
-    line in *lines* (``_versions.RunpyFacts.lines``).  A line the table
-    puts before the previous statement's (a release it does not know)
-    goes right after it: only the line shown in a traceback is then off."""
+    runpy.py has them), each statement at its line in *lines*
+    (``_versions.RunpyFacts.lines``)."""
+    return _statements_source(lines, [(name, statements) for name, statements
+                                      in _RUNNERS if name in names])
+
+
+def _statements_source(lines, runners):
+    """*runners*' source (``[(function, statements)]``, as in _RUNNERS),
+    each statement at its line in *lines*.  A line the table puts before
+    the previous statement's (a release it does not know) goes right
+    after it: only the line shown in a traceback is then off."""
     out = []
-    for name, statements in _RUNNERS:
-        if name not in names:
-            continue
-        for step, text in statements:
-            at = lines[name][step] if step is not None else 0
+    for name, statements in runners:
+        for where, text in statements:
+            if where is None:
+                at = 0
+            elif isinstance(where, tuple):
+                at = lines[name][where[0]] + where[1]
+            else:
+                at = lines[name][where]
             out.extend([""] * (at - 1 - len(out)))
-            out.append(text)
+            out.extend(text.split("\n"))
     return "\n".join(out) + "\n"
 
 
@@ -386,6 +413,30 @@ _DOCS = {
        Returns the resulting module globals dictionary.
     """,
 }
+
+def main_code_runner():
+    """A function ``(code, main_globals, spec)`` whose frames, while the
+    code runs, are python's two runpy frames for ``-m``, a directory or a
+    zip -- ``_run_module_as_main`` at its line that calls ``_run_code``,
+    then ``_run_code`` -- for a caller that has the code and ``__main__``'s
+    globals already (the pytest plugin).  Made once, on first need."""
+    if not _MAIN_CODE_RUNNER:
+        lines = {"_run_module_as_main": _RUNPY.lines["_run_module_as_main"]}
+        source = _statements_source(lines, (("_run_module_as_main", (
+            ("def", "def _run_module_as_main(code, main_globals, "
+                    "mod_spec):"),
+            _RUNNERS[2][1][-1])),))  # (_run_module_as_main's call)
+        namespace = {"_run_code": _run_code}
+        exec(source, namespace)
+        runner = namespace["_run_module_as_main"]
+        runner.__code__ = runner.__code__.replace(
+            co_filename=_runpy_filename())
+        _MAIN_CODE_RUNNER.append(runner)
+    return _MAIN_CODE_RUNNER[0]
+
+
+_MAIN_CODE_RUNNER = []
+
 
 # Compiled once, when this module is imported (about a third of a
 # millisecond: python -m through the stand-in pays it once).

@@ -234,7 +234,7 @@ def _new_main():
     main = type(sys)("__main__")
     main.__dict__.update(__builtins__=builtins, __loader__=BuiltinImporter,
                          __spec__=None)
-    if sys.version_info < (3, 14):  # PEP 649: annotations made on demand
+    if _rules().MAIN_ANNOTATIONS:  # (PEP 649: made on demand from 3.14)
         main.__annotations__ = {}
     return main
 
@@ -327,7 +327,7 @@ def _reset_warnings(filters):
 def _showwarning(message, category, filename, lineno, file=None, line=None):
     import warnings
     file = sys.stderr if file is None else file
-    if line is None and filename == "<string>" and _C_SOURCE_NOT_IN_WARNINGS:
+    if line is None and filename == "<string>" and _rules().C_SOURCE_NOT_IN_WARNINGS:
         line = ""  # python 3.14+ keeps -c's source for tracebacks only
     try:
         file.write(warnings.formatwarning(message, category, filename,
@@ -612,7 +612,7 @@ class _Program:
         except BaseException as caught:
             exc = caught
         status = self._report(exc)
-        if _C_SOURCE_ONLY_IN_RUN:
+        if _rules().C_SOURCE_ONLY_IN_RUN:
             self._hide_c_source()
         self._join(join_timeout)
         self._call_atexit(state.atexit)
@@ -667,14 +667,14 @@ class _Program:
         main = _new_main()
         if self.how == "stdin":
             main.__file__ = "<stdin>"
-            if sys.version_info < (3, 15):
+            if _rules().CACHED_IN_GLOBALS:
                 main.__cached__ = None
         sys.modules["__main__"] = main
         if "__mp_main__" in sys.modules:
             sys.modules["__mp_main__"] = main
         sys.argv = ["-c" if self.how == "code" else "-"] + self.args
         self.globals = main.__dict__
-        if _C_SOURCE_IN_RUN:
+        if _rules().C_SOURCE_IN_RUN:
             self._show_c_source()
         exec(self.code, self.globals)
 
@@ -691,17 +691,17 @@ class _Program:
     def _report(self, exc):
         """Print *exc* as python does; its exit status."""
         if isinstance(exc, SystemExit):
-            if _FORGET_FILE_FIRST:
+            if _rules().FORGET_FILE_FIRST:
                 self._forget_file()
             return _exit_status(exc)
-        if _FORGET_FILE_FIRST:
+        if _rules().FORGET_FILE_FIRST:
             self._forget_file()
         if exc is not None:
             tb = self._own_traceback(exc.__traceback__)
             exc.__traceback__ = tb
             sys.last_type, sys.last_value, sys.last_traceback = \
                 type(exc), exc, tb
-            if sys.version_info >= (3, 12):
+            if _rules().SETS_LAST_EXC:
                 sys.last_exc = exc
             sys.excepthook(type(exc), exc, tb)
         self._forget_file()
@@ -724,7 +724,7 @@ class _Program:
         """python takes ``__file__`` and ``__cached__`` out of a file's
         ``__main__`` when it ends (not runpy's: dir, zip, -m; not PyPy)."""
         kind = self.target.kind if self.target else self.how
-        if kind in ("directory", "zip", "module", "code") or _PYPY \
+        if kind in ("directory", "zip", "module", "code") or _rules().PYPY \
                 or self.globals is None:
             return
         self.globals.pop("__file__", None)
@@ -783,17 +783,11 @@ class _Program:
             del self.lines
 
 
-_PYPY = sys.implementation.name == "pypy"
-# 3.14 takes __file__ out as soon as the script ends, before it prints an
-# error or handles SystemExit; earlier versions after printing.
-_FORGET_FILE_FIRST = sys.version_info >= (3, 14)
-# 3.13 shows the source of -c in tracebacks and warnings; 3.14 keys it by
-# the code object: tracebacks show it, warnings (by file name) do not.
-_C_SOURCE_IN_RUN = sys.version_info >= (3, 13)
-_C_SOURCE_NOT_IN_WARNINGS = sys.version_info >= (3, 14)
-# 3.13 and 3.14 show it while the program runs and reports its error, and
-# no more in atexit handlers; 3.15 there too.
-_C_SOURCE_ONLY_IN_RUN = (3, 13) <= sys.version_info < (3, 15)
+def _rules():
+    """runpath_spec's version rules (``_versions``), loaded with the
+    machinery on first use: the plugin's import stays cheap."""
+    from . import _versions
+    return _versions
 
 
 def _preferred_encoding():
@@ -818,9 +812,9 @@ def _cannot_open(given, exc):
     where = exc.filename if exc.filename is not None else given
     where = os.fsdecode(where)
     if where == os.path.abspath(os.fsdecode(given)) and \
-            sys.version_info < (3, 9):
+            not _rules().ABSOLUTE_MAIN_FILE:
         where = os.fsdecode(given)  # 3.8 shows it as given
-    shown = where if _PYPY else repr(where)
+    shown = where if _rules().PYPY else repr(where)
     return "{}: can't open file {}: [Errno {}] {}\n".format(
         sys.executable, shown, exc.errno, exc.strerror)
 
@@ -829,19 +823,13 @@ def _print_atexit_error(func, exc):
     """As python's atexit module prints an error, version by version; the
     traceback from the handler's own frame on."""
     import traceback
-    if _PYPY:  # the error alone, without a traceback
+    if _rules().PYPY:  # the error alone, without a traceback
         sys.stderr.write("Exception ignored in atexit callback {!r}\n"
                          .format(func))
         sys.stderr.write("".join(traceback.format_exception_only(
             type(exc), exc)))
         return
-    if sys.version_info >= (3, 13):
-        head = "Exception ignored in atexit callback {!r}:\n"
-    elif sys.version_info >= (3, 10):
-        head = "Exception ignored in atexit callback: {!r}\n"
-    else:
-        head = "Error in atexit._run_exitfuncs:\n"
-    sys.stderr.write(head.format(func))
+    sys.stderr.write(_rules().ATEXIT_ERROR_HEAD.format(func))
     tb = exc.__traceback__.tb_next  # (the caller's frame is ours)
     exc.__traceback__ = tb
     traceback.print_exception(type(exc), exc, tb)
@@ -859,7 +847,7 @@ def _runpy_runners():
             lines = f.read().splitlines()
     except OSError:
         return ()
-    frozen = sys.version_info >= (3, 11) and not _PYPY
+    frozen = sys.version_info >= (3, 11) and not _rules().PYPY
     filename = "<frozen runpy>" if frozen else source
     namespace = {}
     for name, params, anchor in _RUNNERS:

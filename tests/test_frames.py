@@ -155,7 +155,8 @@ def test_a_fault_in_our_machinery_shows_our_file_and_line(tmp_path):
         [runpy_file, "run_path", str(lines["run_path"]["file"])],
         [runpy_file, "_run_module_code",
          str(lines["_run_module_code"]["call"])],
-        [runpy_file, "_run_code", str(lines["_run_code"]["exec"])]]
+        # (The globals are filled on the line before runpy's exec.)
+        [runpy_file, "_run_code", str(lines["_run_code"]["exec"] - 1)]]
     assert frames[3] == [compat.__file__, "_runpy_globals",
                          str(_line_of(compat, "return _fill_globals("))]
     # (The last frame is the hook's.)
