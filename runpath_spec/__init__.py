@@ -19,7 +19,13 @@ _WHERE.update(exec_spec="_executor", spec_from_path="_finders",
               spec_from_module="_modules", derive="_profiles",
               register_loader="_plugins", unregister_loader="_plugins",
               SourceScriptLoader="_loaders", BytecodeScriptLoader="_loaders",
-              run_main="_main", MainTarget="_main")
+              run_main="_main", MainTarget="_main",
+              # What the CLI uses, so that it needs nothing private.
+              PROFILE_NAMES="_profiles", load_class="_plugins",
+              explain="_explain", format_explanation="_explain",
+              install_runpy="_install:install",
+              uninstall_runpy="_install:uninstall",
+              runpy_status="_install:status", InstallError="_install")
 _WHERE.update(dict.fromkeys((
     "RunpathError", "MainNotFoundError", "BadPathError",
     "NotRegularFileError", "BadZipError", "PycError", "BadMagicError",
@@ -38,7 +44,8 @@ def __getattr__(name):
         raise AttributeError("module {!r} has no attribute {!r}".format(
             __name__, name))
     from importlib import import_module
-    value = getattr(import_module("." + where, __name__), name)
+    where, _, attr = where.partition(":")  # "module:attribute" where renamed
+    value = getattr(import_module("." + where, __name__), attr or name)
     globals()[name] = value  # looked up once
     return value
 
@@ -70,4 +77,12 @@ __all__ = [
     "TruncatedPycError",
     "StalePycError",
     "ImportHookWarning",
+    "PROFILE_NAMES",
+    "load_class",
+    "explain",
+    "format_explanation",
+    "install_runpy",
+    "uninstall_runpy",
+    "runpy_status",
+    "InstallError",
 ]

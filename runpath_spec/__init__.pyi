@@ -56,6 +56,14 @@ __all__ = [
     "TruncatedPycError",
     "StalePycError",
     "ImportHookWarning",
+    "PROFILE_NAMES",
+    "load_class",
+    "explain",
+    "format_explanation",
+    "install_runpy",
+    "uninstall_runpy",
+    "runpy_status",
+    "InstallError",
 ]
 
 __version__: str

@@ -43,8 +43,8 @@ options:
 
 
 def _usage():
-    from ._profiles import PROFILES
-    return USAGE_TEMPLATE.format(profiles=",".join(PROFILES))
+    from runpath_spec import PROFILE_NAMES
+    return USAGE_TEMPLATE.format(profiles=",".join(PROFILE_NAMES))
 
 
 class _UsageError(Exception):
@@ -56,14 +56,15 @@ _FLAGS = {"--check-source": "check_source", "--import-hooks": "import_hooks",
           "--cache": "cache", "--explain": "explain", "--json": "json",
           "--user": "user"}
 
-#: Options that run no target: option -> the function of _install it calls.
-_ACTIONS = {"--install-runpy": "install", "--uninstall-runpy": "uninstall",
-            "--runpy-status": "status"}
+#: Options that run no target: option -> the runpath_spec function it calls.
+_ACTIONS = {"--install-runpy": "install_runpy",
+            "--uninstall-runpy": "uninstall_runpy",
+            "--runpy-status": "runpy_status"}
 
 
 def _profile_value(argv, i):
     """``(value, next index)`` of ``--profile VALUE``/``--profile=VALUE``."""
-    from ._profiles import PROFILES
+    from runpath_spec import PROFILE_NAMES as PROFILES
     arg = argv[i]
     if "=" in arg:
         value = arg.split("=", 1)[1]
@@ -177,7 +178,7 @@ def _install_hooks(opts):
     """Run the ``--hook``s and register the ``--loader``s, in order.  The
     values the hooks return are kept (an uninstaller, a manager) for as
     long as the process lives."""
-    from ._plugins import load_class, register_loader
+    from runpath_spec import load_class, register_loader
     for hook in opts["hooks"]:
         if ":" in hook:
             _KEPT.append(load_class(hook)())
@@ -190,54 +191,24 @@ def _install_hooks(opts):
 _KEPT = []
 
 
-def _runpath_error():
-    """RunpathError, for an ``except`` clause: evaluated only once
-    something was raised, so a target that runs never imports the errors
-    module."""
-    from .errors import RunpathError
-    return RunpathError
-
-
 def _prepare(target, args, opts):
     """The :class:`MainTarget`, or the exit status python gives a target
     it cannot run, after printing what python prints."""
-    from ._main import MainTarget
+    from runpath_spec import MainTarget
     find = (MainTarget.found_without_running if opts["explain"]
             else MainTarget)
     try:
-        prepared = find(target, args, module=opts["module"],
-                        profile=opts["profile"],
-                        check_source=opts["check_source"],
-                        import_hooks=opts["import_hooks"],
-                        cache=opts["cache"])
-        if not opts["explain"]:
-            prepared.code  # compiled now: a bad pyc cannot run either
-        return prepared
-    except SyntaxError as exc:
-        # python shows the error alone, without a traceback (the default
-        # hook prints exc.__traceback__, whatever tb it is given).
-        exc.__traceback__ = None
-        sys.excepthook(type(exc), exc, None)
-        return 1
-    except _runpath_error() as exc:
-        # What python (runpy's _Error) prints for a target it cannot run.
-        sys.stderr.write("{}: {}\n".format(sys.executable, exc))
-        return 1
-    except OSError as exc:
-        where = exc.filename if exc.filename is not None else target
-        if where == os.path.abspath(target):
-            from ._profiles import python_file
-            where = python_file(target)  # as python shows it (3.8: as given)
-        shown = os.fsdecode(where)
-        if sys.implementation.name != "pypy":  # PyPy prints it bare
-            shown = repr(shown)
-        sys.stderr.write("{}: can't open file {}: [Errno {}] {}\n".format(
-            _program(), shown, exc.errno, exc.strerror))
-        return 2
+        return find(target, args, module=opts["module"],
+                    profile=opts["profile"],
+                    check_source=opts["check_source"],
+                    import_hooks=opts["import_hooks"],
+                    cache=opts["cache"])
+    except BaseException as exc:  # a parent package's (-m) included
+        return MainTarget.start_failed(exc, target, module=opts["module"])
 
 
 def _explain(prepared, target, opts):
-    from ._explain import explain, format_explanation
+    from runpath_spec import explain, format_explanation
     info = explain(prepared)
     info = dict({"target": target, "module": opts["module"]}, **info)
     if opts["module"]:
@@ -256,58 +227,16 @@ def _explain(prepared, target, opts):
     return 0
 
 
-def _report(prepared, exc):
-    """Print the target's uncaught exception as python does."""
-    # The default hook prints exc.__traceback__, whatever tb it is given.
-    exc.__traceback__ = prepared.own_traceback(exc.__traceback__)
-    if prepared.kind in ("custom", "hook") and \
-            sys.excepthook is sys.__excepthook__:
-        # A custom loader's source (a notebook's cells) is known only
-        # to linecache, which the C printer does not read before 3.13.
-        import traceback
-        traceback.print_exception(type(exc), exc, exc.__traceback__)
-    else:
-        sys.excepthook(type(exc), exc, exc.__traceback__)
-
-
-def _forget_file(prepared):
-    """python takes ``__file__`` and ``__cached__`` back out of a script's
-    ``__main__`` when it ends, before atexit handlers and lingering
-    threads run (``_PyRun_SimpleFileObject``); runpy's entries keep them."""
-    if prepared.kind in ("directory", "zip", "module") or \
-            sys.implementation.name == "pypy":  # PyPy keeps it
-        return
-    namespace = getattr(prepared.module, "__dict__", {})
-    namespace.pop("__file__", None)
-    namespace.pop("__cached__", None)
-
-
-# 3.14 takes __file__ out as soon as the script ends, before it prints an
-# error (sys.excepthook sees no __file__) or handles SystemExit; earlier
-# versions after printing, and not at all on SystemExit.
-_FORGET_FILE_FIRST = sys.version_info >= (3, 14)
-
-
 def _run(prepared):
-    """Run the target; report its exception as python would."""
+    """Compile and run the target; end as python would: the status."""
     try:
+        prepared.code  # compiled first: a bad pyc cannot run either
         # python leaves sys as the target left it, for atexit handlers,
         # sys.excepthook and threads still running: so does the CLI.
         prepared.run(restore=False)
-    except SystemExit:
-        if _FORGET_FILE_FIRST:
-            _forget_file(prepared)
-        raise  # before 3.14 python exits at once: __file__ stays
     except BaseException as exc:
-        if _FORGET_FILE_FIRST:
-            _forget_file(prepared)
-        _report(prepared, exc)
-        _forget_file(prepared)
-        if isinstance(exc, KeyboardInterrupt):
-            _die_of_sigint_at_exit()
-        return 1
-    _forget_file(prepared)
-    return 0
+        return prepared.finish(exc)
+    return prepared.finish()
 
 
 def main(argv=None):
@@ -323,7 +252,7 @@ def main(argv=None):
         sys.stdout.write(_usage())
         return 0
     if opts.get("version"):
-        from . import __version__
+        from runpath_spec import __version__
         print("runpath_spec", __version__)
         return 0
     if opts["action"] is not None:
@@ -339,42 +268,18 @@ def main(argv=None):
         return prepared
     if opts["explain"]:
         return _explain(prepared, target, opts)
-    import atexit  # built in: free
-    atexit.register(_sigint_if_interrupted)  # before the target's handlers
     return _run(prepared)
 
 
 def _runpy_action(opts):
     """--install-runpy, --uninstall-runpy or --runpy-status."""
-    from . import _install
-    action = getattr(_install, _ACTIONS[opts["action"]])
+    import runpath_spec
+    action = getattr(runpath_spec, _ACTIONS[opts["action"]])
     try:
         return action(user=opts["user"])
-    except (_install.InstallError, OSError) as exc:
+    except (runpath_spec.InstallError, OSError) as exc:
         sys.stderr.write("error: {}\n".format(exc))
         return 1
-
-
-def _die_of_sigint_at_exit():
-    """Exit as python does on an uncaught KeyboardInterrupt: threads are
-    waited for and atexit handlers run, then the process dies by SIGINT.
-    An atexit handler registered now runs first (they run last in, first
-    out), so the one registered before the target ran does it."""
-    global _SIGINT_AT_EXIT
-    _SIGINT_AT_EXIT = True
-
-
-_SIGINT_AT_EXIT = False
-
-
-def _sigint_if_interrupted():  # pragma: no cover - exercised in a subprocess
-    if not _SIGINT_AT_EXIT:
-        return
-    import signal
-    sys.stdout.flush()
-    sys.stderr.flush()
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    os.kill(os.getpid(), signal.SIGINT)
 
 
 if __name__ == "__main__":

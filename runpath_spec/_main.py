@@ -22,7 +22,7 @@ multiprocessing has made that alias), so classes defined in it pickle.
 import os
 import sys
 
-from . import _sysstate
+from . import _shell, _sysstate
 from ._executor import execute
 from ._finders import FOREIGN_KINDS, find_path
 from ._loaders import code_for_spec
@@ -214,6 +214,7 @@ class MainTarget:
     def __init__(self, target, argv=None, *, module=False, profile="python",
                  check_source=False, import_hooks=False, loaders=None,
                  cache=False):
+        _shell.arm_sigint()  # before a parent package or the target runs
         self._setup(target, argv, module, profile,
                     dict(check_source=check_source, import_hooks=import_hooks,
                          loaders=loaders, cache=cache))
@@ -327,6 +328,10 @@ class MainTarget:
         function of its file -- as python shows a program's traceback
         (runpath_spec's and the tool's frames cut); *tb* itself if the
         target has no frame in it."""
+        own = self._program_traceback(tb)
+        return tb if own is None else own
+
+    def _program_traceback(self, tb):
         code = self._code
         filename = None if code is None else code.co_filename
         cur = tb
@@ -338,7 +343,132 @@ class MainTarget:
                     _PACKAGE_DIR):
                 return cur  # a loader ran it (PEP 451): its first frame
             cur = cur.tb_next
-        return tb
+        return None
+
+    def python_traceback(self, exc):
+        """The traceback ``python TARGET`` shows for *exc*, raised while
+        this target compiled (:attr:`code`) or ran: the program's frames,
+        headed for ``-m``, a directory or a zip by runpy's (two
+        ``<frozen runpy>`` lines on 3.11+, runpy.py's own before and on
+        PyPy); for a ``SyntaxError`` in the target itself, none for a
+        script and, for ``-m`` and a directory, runpy's and importlib's
+        frames, as python shows them.  The tool's and runpath_spec's
+        frames are never in it."""
+        tb = exc.__traceback__
+        own = self._program_traceback(tb)
+        if own is not None:
+            if self.kind in _shell.RUNPY_KINDS:
+                return _shell.runner_traceback(["run", "exec"], own)
+            return own
+        if isinstance(exc, SyntaxError):
+            return _compile_error_traceback(exc, self.kind, self.spec,
+                                            self._target)
+        return _shell.after(tb, _PACKAGE_DIR)
+
+    def finish(self, exc=None):
+        """What python does once the program has ended, raising *exc*
+        (``None``: it returned); the exit status, for ``sys.exit()``.
+
+        As the running version of python does: ``__file__`` and
+        ``__cached__`` are taken out of a script's ``__main__`` (3.14+
+        before the report, earlier after it, and not on ``SystemExit``);
+        ``SystemExit`` gives its status, printing a message that is not
+        an int; any other exception sets ``sys.last_exc`` (3.12+),
+        ``last_type``, ``last_value`` and ``last_traceback`` and goes to
+        ``sys.excepthook`` with :meth:`python_traceback`; after a
+        ``KeyboardInterrupt`` the process dies of SIGINT once atexit
+        handlers have run (status 130 in a shell).  A target that could
+        not be compiled reports as :meth:`start_failed` does."""
+        if exc is not None and not isinstance(exc, SystemExit):
+            if self._program_traceback(exc.__traceback__) is None and \
+                    isinstance(exc, _runpath_error()):
+                return _cannot_start(exc, self._target, self.kind)
+            tb = self.python_traceback(exc)
+        else:
+            tb = None
+        return _shell.finish(exc, self.module, self.kind, tb,
+                             custom_printer=self.kind in FOREIGN_KINDS)
+
+    @staticmethod
+    def start_failed(exc, target, *, module=False):
+        """What python prints, and its exit status, when *target* (as
+        given to the constructor, with *module*) raised *exc* before it
+        ran: ``can't open file ...`` (2) for a file that cannot be read,
+        ``No module named ...`` and runpy's other refusals (1), a
+        ``SyntaxError`` (1), and for ``-m`` whatever a parent package
+        raised, as :meth:`finish` reports it."""
+        _shell.arm_sigint()
+        kind = "module" if module else "source"
+        if isinstance(exc, _runpath_error()) or (
+                isinstance(exc, OSError) and not module):
+            return _cannot_start(exc, target, kind)
+        if isinstance(exc, SyntaxError):
+            spec = None
+            if module and exc.filename and exc.filename.endswith(".py"):
+                from importlib.machinery import SourceFileLoader
+                from importlib.util import spec_from_loader
+                spec = spec_from_loader(target, SourceFileLoader(
+                    target, exc.filename))
+            tb = _compile_error_traceback(exc, kind, spec, target)
+        elif module and not isinstance(exc, SystemExit):
+            tb = _shell.runner_traceback(
+                ["find_module", "import_parent"],
+                _shell.after(exc.__traceback__, _PACKAGE_DIR))
+        else:
+            tb = _shell.after(exc.__traceback__, _PACKAGE_DIR)
+        return _shell.finish(exc, None, kind, tb)
+
+
+def _runpath_error():
+    """RunpathError, for an ``isinstance``: imported only once something
+    was raised."""
+    from .errors import RunpathError
+    return RunpathError
+
+
+def _compile_error_traceback(exc, kind, spec, target):
+    """What python shows above a ``SyntaxError`` in the target's own code:
+    nothing for a script; runpy's and importlib's frames for ``-m`` and a
+    directory; runpy's for a zip (zipimport's are not made up)."""
+    if kind == "module":
+        anchors = ["find_module", "get_code"]
+        origin = getattr(spec, "origin", None) or ""
+        if os.path.basename(origin).startswith("__main__.") and \
+                os.fsdecode(target).rpartition(".")[2] != "__main__":
+            anchors.insert(1, "package_main")  # -m pkg ran pkg.__main__
+    elif kind in ("directory", "zip"):
+        anchors = ["find_main", "main_details"]
+        if kind == "directory":
+            anchors.append("get_code")
+    else:
+        return None
+    below = _shell.importlib_frames(exc, spec) if "get_code" in anchors \
+        else None
+    return _shell.runner_traceback(anchors, below)
+
+
+def _program():
+    """The program name python's messages start with."""
+    orig = getattr(sys, "orig_argv", None)
+    return orig[0] if orig else sys.executable
+
+
+def _cannot_start(exc, target, kind):
+    """Print what python prints for a target it cannot run; its status."""
+    if isinstance(exc, _runpath_error()):
+        # What python (runpy's _Error) prints for a target it cannot run.
+        sys.stderr.write("{}: {}\n".format(sys.executable, exc))
+        return 1
+    where = exc.filename if exc.filename is not None else target
+    if where == os.path.abspath(os.fsdecode(target)):
+        from ._profiles import python_file
+        where = python_file(target)  # as python shows it (3.8: as given)
+    shown = os.fsdecode(where)
+    if not _PYPY:  # PyPy prints it bare
+        shown = repr(shown)
+    sys.stderr.write("{}: can't open file {}: [Errno {}] {}\n".format(
+        _program(), shown, exc.errno, exc.strerror))
+    return 2
 
 
 _PACKAGE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "")

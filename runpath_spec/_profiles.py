@@ -31,7 +31,8 @@ import sys
 from importlib.machinery import (BuiltinImporter, FrozenImporter,
                                  SourceFileLoader, SourcelessFileLoader)
 
-__all__ = ["Profile", "RUNPY", "PYTHON", "SPEC", "PROFILES", "get_profile",
+__all__ = ["Profile", "RUNPY", "PYTHON", "SPEC", "PROFILES", "PROFILE_NAMES",
+           "get_profile",
            "derive", "runpy_attrs", "python_file", "ScriptState"]
 
 ModuleType = type(sys)
@@ -297,6 +298,8 @@ PYTHON = _PythonProfile()
 SPEC = _SpecProfile()
 #: Every profile by name, in the order the documentation lists them.
 PROFILES = {profile.name: profile for profile in (RUNPY, PYTHON, SPEC)}
+#: Their names (public: runpath_spec.PROFILE_NAMES).
+PROFILE_NAMES = tuple(PROFILES)
 
 
 def get_profile(profile):
