@@ -333,15 +333,17 @@ class MainTarget:
 
     def _program_traceback(self, tb):
         code = self._code
-        filename = None if code is None else code.co_filename
+        if code is None:
+            if self.kind not in FOREIGN_KINDS:
+                return None  # it never compiled: no frame of it ran
+            # A loader ran it (PEP 451): its first frame below ours.
+            return _shell.after(tb, _PACKAGE_DIR, keep=False)
+        filename = code.co_filename
         cur = tb
         while cur is not None:
             frame_code = cur.tb_frame.f_code
             if frame_code is code or frame_code.co_filename == filename:
                 return cur
-            if code is None and not frame_code.co_filename.startswith(
-                    _PACKAGE_DIR):
-                return cur  # a loader ran it (PEP 451): its first frame
             cur = cur.tb_next
         return None
 

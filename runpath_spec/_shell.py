@@ -265,7 +265,8 @@ def _stand_in(function, line, text, filename):
     if body.startswith("return "):  # (the same columns, outside a def)
         body = "_ =   " + body[len("return"):]
     for closing in ("", ")", "))", ")))"):
-        source = "\n" * (line - 2) + "if 1:\n" + indent + body + closing
+        source = ("\n" * (line - 2) + "if 1:\n" + indent + body + "\n"
+                  + indent + closing)
         try:
             code = compile(source, filename, "exec")
             break
@@ -351,10 +352,10 @@ def chained(first, then):
     return then
 
 
-def after(tb, directory):
+def after(tb, directory, keep=True):
     """*tb* from the first frame after the first run of frames in
     *directory* (runpath_spec's own): what a tool's call into the package
-    led to; *tb* itself if no frame is there."""
+    led to; if no frame is there, *tb* itself (*keep*) or ``None``."""
     cur, seen = tb, False
     while cur is not None:
         inside = cur.tb_frame.f_code.co_filename.startswith(directory)
@@ -362,4 +363,4 @@ def after(tb, directory):
             return cur
         seen = seen or inside
         cur = cur.tb_next
-    return None if seen else tb
+    return None if seen or not keep else tb

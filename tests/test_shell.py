@@ -1,0 +1,278 @@
+"""python's shell, public: what ``python TARGET`` does once the program
+ends (``MainTarget.finish``, ``MainTarget.start_failed``) and the
+traceback it shows (``MainTarget.python_traceback``), through the CLI and
+through a tool built on the public API, compared with python itself; and
+the CLI uses nothing but the public API."""
+
+import ast
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+import runpath_spec
+from runpath_spec import _shell
+
+from conftest import make_zip
+from test_cli import PROJECT, _env
+
+#: A tool on the public API alone: the pattern the docs teach.
+TOOL = '''\
+import sys
+from runpath_spec import MainTarget
+
+def main(argv):
+    module = argv[:1] == ["-m"]
+    argv = argv[1:] if module else argv
+    try:
+        target = MainTarget(argv[0], argv[1:], module=module)
+    except BaseException as exc:
+        return MainTarget.start_failed(exc, argv[0], module=module)
+    try:
+        code = target.code
+        with target.as_main(restore=False) as main_module:
+            exec(code, vars(main_module))
+    except BaseException as exc:
+        return target.finish(exc)
+    return target.finish()
+
+sys.exit(main(sys.argv[1:]))
+'''
+
+ATEXIT = '''\
+import atexit, sys
+def show():
+    import __main__
+    print("atexit", sys.argv, sys.path[0] == %r,
+          hasattr(__main__, "__file__"),
+          type(getattr(sys, "last_value", None)).__name__,
+          type(getattr(sys, "last_exc", None)).__name__,
+          getattr(sys, "last_traceback", None) is not None)
+atexit.register(show)
+'''
+
+#: name -> (files to write, python's arguments)
+CASES = {
+    "script-raises": ({"s.py": "def f():\n    raise KeyError('boom')\nf()\n"},
+                      ["s.py", "a"]),
+    "dash-m-raises": ({"pkg/__init__.py": "",
+                       "pkg/__main__.py": "raise ValueError('x')\n"},
+                      ["-m", "pkg"]),
+    "dash-m-module-raises": ({"mod.py": "def f():\n    1/0\nf()\n"},
+                             ["-m", "mod"]),
+    "directory-raises": ({"d/__main__.py": "raise ValueError('x')\n"},
+                         ["d"]),
+    "zip-raises": ({}, ["app.zip"]),
+    # (Not "x = (": 3.8 reads a script with its file tokenizer, which
+    # reports an unclosed bracket on the next line; compile() on line 1.)
+    "script-syntax-error": ({"s.py": "x = 1 +\n"}, ["s.py"]),
+    "dash-m-package-syntax-error": ({"pkg/__init__.py": "",
+                                     "pkg/__main__.py": "x = (\n"},
+                                    ["-m", "pkg"]),
+    "dash-m-module-syntax-error": ({"mod.py": "x = (\n"}, ["-m", "mod"]),
+    "directory-syntax-error": ({"d/__main__.py": "x = (\n"}, ["d"]),
+    "parent-package-raises": ({"ipk/__init__.py": "raise ValueError(1)\n",
+                               "ipk/m.py": ""}, ["-m", "ipk.m"]),
+    "parent-package-exits": ({"ipk/__init__.py": "raise SystemExit(4)\n",
+                              "ipk/m.py": ""}, ["-m", "ipk.m"]),
+    "exit-3": ({"s.py": "import sys\nsys.exit(3)\n"}, ["s.py"]),
+    "exit-message": ({"s.py": "import sys\nsys.exit('msg')\n"}, ["s.py"]),
+    "exit-none": ({"s.py": "raise SystemExit\n"}, ["s.py"]),
+    "keyboard-interrupt": ({"s.py": "raise KeyboardInterrupt\n"}, ["s.py"]),
+    "dash-m-keyboard-interrupt": ({"mod.py": "raise KeyboardInterrupt\n"},
+                                  ["-m", "mod"]),
+    "missing-file": ({}, ["missing.py"]),
+    "missing-module": ({}, ["-m", "no_such_module_rps"]),
+    "atexit-after-error": ({"s.py": ATEXIT + "raise KeyError(1)\n"},
+                           ["s.py", "x"]),
+    "atexit-after-exit": ({"s.py": ATEXIT + "sys.exit(2)\n"}, ["s.py"]),
+    "atexit-after-return": ({"s.py": ATEXIT}, ["s.py", "y"]),
+    "atexit-dash-m": ({"mod.py": ATEXIT + "raise KeyError(1)\n"},
+                      ["-m", "mod"]),
+    "atexit-directory": ({"d/__main__.py": ATEXIT + "raise KeyError(1)\n"},
+                         ["d"]),
+}
+
+
+def _write(root, files, args):
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.replace("%r", repr(str(
+            root / os.path.dirname(name)) if "/" in name else str(root))))
+    if "app.zip" in args:
+        make_zip(str(root / "app.zip"), {"__main__.py":
+                                         "raise ValueError('x')\n"})
+
+
+def _run(args, cwd):
+    return subprocess.run([sys.executable] + args, cwd=str(cwd), env=_env(),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=120)
+
+
+def _atexit_text(files):
+    return next((t for t in files.values() if "atexit" in t), None)
+
+
+@pytest.mark.parametrize("how", ["cli", "tool"])
+@pytest.mark.parametrize("case", CASES)
+def test_ends_as_python_ends(case, how, tmp_path):
+    files, args = CASES[case]
+    _write(tmp_path, files, args)
+    if _atexit_text(files) is not None:
+        # sys.path[0] is the script's directory or the cwd (-m): the same
+        # under python and the runners, which replace the start-up entry.
+        for name in files:
+            text = ATEXIT.replace("%r", repr(str(tmp_path / os.path.dirname(
+                name)) if "/" in name else str(tmp_path)))
+            (tmp_path / name).write_text(files[name].replace(ATEXIT, text))
+    (tmp_path / "tool.py").write_text(TOOL)
+    direct = _run(args, tmp_path)
+    runner = ["-m", "runpath_spec"] if how == "cli" else ["tool.py"]
+    ours = _run(runner + args, tmp_path)
+    assert (ours.returncode, ours.stdout, ours.stderr) == (
+        direct.returncode, direct.stdout, direct.stderr)
+    if "keyboard" in case:
+        assert direct.returncode == -signal.SIGINT
+
+
+def test_the_cli_uses_the_public_api_only():
+    """runpath_spec/__main__.py imports nothing from an underscore module
+    and touches no underscore name of the package."""
+    _check_public_only(os.path.join(PROJECT, "runpath_spec", "__main__.py"))
+    # The --install-runpy family is looked up by name in runpath_spec: only
+    # public names may be.
+    from runpath_spec.__main__ import _ACTIONS
+    assert all(name in runpath_spec.__all__ for name in _ACTIONS.values())
+
+
+def _check_public_only(path):
+    with open(path) as f:
+        tree = ast.parse(f.read(), path)
+    package_names = {"runpath_spec"}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                found.append("relative import of %r (line %d)" % (
+                    node.module, node.lineno))
+                continue
+            parts = (node.module or "").split(".")
+            if parts[0] == "runpath_spec":
+                found.extend("%s (line %d)" % (p, node.lineno)
+                             for p in parts[1:] if p.startswith("_"))
+                found.extend("%s (line %d)" % (a.name, node.lineno)
+                             for a in node.names if a.name.startswith("_")
+                             and a.name != "__version__")
+                package_names.update(a.asname or a.name for a in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "runpath_spec":
+                    found.extend("%s (line %d)" % (p, node.lineno)
+                                 for p in parts[1:] if p.startswith("_"))
+                    package_names.add(alias.asname or parts[0])
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(
+                node.value, ast.Name) and node.value.id in package_names \
+                and node.attr.startswith("_") and node.attr != "__version__":
+            found.append("%s.%s (line %d)" % (node.value.id, node.attr,
+                                              node.lineno))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.args and node.func.id in (
+                    "getattr", "__import__", "import_module"):
+            names = [a.value for a in node.args[:2]
+                     if isinstance(a, ast.Constant) and isinstance(a.value,
+                                                                   str)]
+            on_package = isinstance(node.args[0], ast.Name) and \
+                node.args[0].id in package_names
+            if any(n.startswith("runpath_spec._") or "._" in n or
+                   (on_package and n.startswith("_")) for n in names):
+                found.append("dynamic lookup %s() (line %d)" % (
+                    node.func.id, node.lineno))
+    assert found == [], found
+
+
+def test_the_check_itself_can_fail(tmp_path):
+    """The AST check reports a private import: run it on a bad copy."""
+    bad = tmp_path / "runpath_spec" / "__main__.py"
+    bad.parent.mkdir()
+    bad.write_text("from ._main import MainTarget\nimport runpath_spec\n"
+                   "runpath_spec._WHERE\n"
+                   "from runpath_spec._shell import finish\n"
+                   "getattr(runpath_spec, '_main')\n")
+    with pytest.raises(AssertionError) as failed:
+        _check_public_only(str(bad))
+    for line in (1, 3, 4, 5):
+        assert "(line %d)" % line in str(failed.value)
+
+
+def test_every_public_name_the_cli_needs_is_exported():
+    for name in ("PROFILE_NAMES", "load_class", "explain",
+                 "format_explanation", "install_runpy", "uninstall_runpy",
+                 "runpy_status", "InstallError"):
+        assert name in runpath_spec.__all__
+        assert getattr(runpath_spec, name) is not None
+    assert set(runpath_spec.PROFILE_NAMES) == {"runpy", "python", "spec"}
+    from runpath_spec import _install
+    assert runpath_spec.install_runpy is _install.install
+
+
+def test_the_runpy_line_table_is_runpys():
+    """The per-version table of runpy's lines matches the interpreter's
+    Lib/runpy.py (the frozen runpy is built from it)."""
+    source = _shell.runpy_file()[1]
+    if not os.path.isfile(source):
+        pytest.skip("this interpreter ships no runpy.py to compare with")
+    read = _shell.lines_in_source(source)
+    assert set(read) == set(_shell.ANCHORS), read
+    key = (sys.implementation.name,) + tuple(sys.version_info[:3])
+    if key in _shell.RUNPY_LINES:
+        assert _shell.RUNPY_LINES[key] == read
+    assert _shell.runpy_lines() == read
+    with open(source) as f:
+        lines = f.read().splitlines()
+    for anchor, number in read.items():
+        assert _shell.ANCHORS[anchor][1] in lines[number - 1]
+
+
+def test_finish_in_process_sets_the_last_exception(tmp_path, monkeypatch):
+    (tmp_path / "s.py").write_text("raise KeyError('k')\n")
+    target = runpath_spec.MainTarget(str(tmp_path / "s.py"))
+    hooked = []
+    monkeypatch.setattr(sys, "excepthook", lambda *a: hooked.append(a))
+    for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+        monkeypatch.delattr(sys, name, raising=False)
+    try:
+        target.run()
+    except KeyError as exc:
+        status = target.finish(exc)
+    assert status == 1
+    (kind, value, tb), = hooked
+    assert kind is KeyError and sys.last_value is value
+    assert sys.last_type is KeyError and sys.last_traceback is tb
+    assert tb.tb_frame.f_code is target.code and tb.tb_next is None
+    if sys.version_info >= (3, 12):
+        assert sys.last_exc is value
+    else:
+        assert not hasattr(sys, "last_exc")
+
+
+def test_finish_of_a_run_that_returned(tmp_path):
+    (tmp_path / "s.py").write_text("x = 1\n")
+    target = runpath_spec.MainTarget(str(tmp_path / "s.py"))
+    target.run()
+    assert target.finish() == 0
+    pypy = sys.implementation.name == "pypy"
+    assert ("__file__" in vars(target.module)) is pypy
+
+
+@pytest.mark.parametrize("code, status, message", [
+    (None, 0, ""), (5, 5, ""), (True, 1, ""), ("bye", 1, "bye\n"),
+    ([1], 1, "[1]\n")])
+def test_system_exit_status_and_message(code, status, message, capsys):
+    assert _shell.exit_status(SystemExit(code)) == status
+    assert capsys.readouterr().err == message
