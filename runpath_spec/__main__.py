@@ -1,20 +1,24 @@
-"""``python -m runpath_spec [options] (TARGET | -m MOD) [ARGS...]``.
+"""``python -m runpath_spec [options] (TARGET | -m MOD | -c CODE | -) [ARGS...]``.
 
-Behaves like ``python TARGET ARGS`` (or ``python -m MOD ARGS``): the same
-namespace, ``sys.argv`` and ``sys.path``, the same output, the same
-traceback (without runpath_spec's own frames) and exit status.
+Behaves like ``python TARGET ARGS`` (or ``-m MOD``, ``-c CODE``, ``-``): the
+same namespace, ``sys.argv`` and ``sys.path``, the same output, the same
+traceback (runpy's frames for ``-m``, directories and zips, none of
+runpath_spec's) and exit status.  Built on the public API alone: what it
+needs is in ``runpath_spec.__all__``.
 """
 
 import os
 import sys
 
 USAGE_TEMPLATE = """\
-usage: python -m runpath_spec [options] (TARGET | -m MOD) [ARGS...]
+usage: python -m runpath_spec [options] (TARGET | -m MOD | -c CODE | -)
+                               [ARGS...]
        python -m runpath_spec (--install-runpy | --uninstall-runpy |
                                --runpy-status) [--user]
 
-Run TARGET (a script, .pyc, directory or zip with __main__) or module MOD
-the way `python TARGET ARGS` / `python -m MOD ARGS` would.
+Run TARGET (a script, .pyc, directory or zip with __main__), module MOD,
+CODE or the program on stdin (-) the way `python TARGET ARGS`,
+`python -m MOD ARGS`, `python -c CODE ARGS` or `python - ARGS` would.
 
 options:
   --profile {{{profiles}}}
@@ -109,19 +113,22 @@ def _list_value(option, value):
 
 
 def _module_target(argv, i):
-    """``(module, args)`` of ``-m MOD ARGS`` or ``-mMOD ARGS`` at *i*."""
+    """``(module, args)`` of ``-m MOD ARGS`` or ``-mMOD ARGS`` at *i* (and
+    of ``-c CODE ARGS``)."""
     arg = argv[i]
     if len(arg) > 2:
         return arg[2:], argv[i + 1:]
     if i + 1 == len(argv):
-        raise _UsageError("-m expects a module name")
+        raise _UsageError("-m expects a module name" if arg == "-m"
+                          else "-c expects an argument")
     return argv[i + 1], argv[i + 2:]
 
 
 def _parse(argv):
     """``(options, target, args)``; ``target`` is ``None`` for --help and
     --version.  Options end at the target (or ``--``), as python's do."""
-    opts = {"profile": "python", "module": False, "action": None,
+    opts = {"profile": "python", "module": False, "command": False,
+            "action": None,
             "hooks": [], "loaders": []}
     opts.update(dict.fromkeys(_FLAGS.values(), False))
     i = 0
@@ -140,8 +147,8 @@ def _parse(argv):
             option = arg.split("=", 1)[0]
             value, i = _option_value(argv, i)
             opts[_LISTS[option]].append(_list_value(option, value))
-        elif arg.startswith("-m"):
-            opts["module"] = True
+        elif arg.startswith("-m") or arg.startswith("-c"):
+            opts["module" if arg.startswith("-m") else "command"] = True
             module, args = _module_target(argv, i)
             return _checked(opts, [module] + args)
         elif arg == "--":
@@ -158,7 +165,7 @@ def _parse(argv):
 def _checked(opts, rest):
     """``(options, target, args)`` once the options are read."""
     if opts["action"] is not None:
-        if rest or opts["module"]:
+        if rest or opts["module"] or opts["command"]:
             raise _UsageError("{} takes no TARGET".format(opts["action"]))
         return opts, None, []
     if opts["user"]:
@@ -199,7 +206,7 @@ def _prepare(target, args, opts):
             else MainTarget)
     try:
         return find(target, args, module=opts["module"],
-                    profile=opts["profile"],
+                    command=opts["command"], profile=opts["profile"],
                     check_source=opts["check_source"],
                     import_hooks=opts["import_hooks"],
                     cache=opts["cache"])

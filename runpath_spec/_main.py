@@ -153,13 +153,17 @@ class _ForGood:
 class _AsMain:
     """The context manager :meth:`MainTarget.as_main` returns."""
 
-    def __init__(self, target, restore):
+    def __init__(self, target, restore, init_globals=None, module=None):
         profile = target._profile
-        if target.code is not None or profile.plain_module:
+        if module is not None:
+            pass  # the caller's own (pdb's __main__, IPython's namespace)
+        elif target.code is not None or profile.plain_module:
             module = ModuleType("__main__")
         else:  # PEP 451: the loader may make the module
             module = profile.new_module(target.spec, "__main__")
         self.module = target.module = module
+        if init_globals is not None:
+            module.__dict__.update(init_globals)
         module.__dict__.update(target.attrs())
         if restore:
             self._changes = [_sysstate.argv(target.argv),
@@ -207,17 +211,21 @@ class MainTarget:
     """
 
     _code = None
+    _rerun = None
     #: The module the target last ran in (:meth:`run`, :meth:`as_main`),
     #: ``None`` before.
     module = None
 
-    def __init__(self, target, argv=None, *, module=False, profile="python",
-                 check_source=False, import_hooks=False, loaders=None,
-                 cache=False):
+    def __init__(self, target, argv=None, *, module=False, command=False,
+                 profile="python", check_source=False, import_hooks=False,
+                 loaders=None, cache=False):
         _shell.arm_sigint()  # before a parent package or the target runs
         self._setup(target, argv, module, profile,
                     dict(check_source=check_source, import_hooks=import_hooks,
                          loaders=loaders, cache=cache))
+        if command or (not module and _is_stdin(target)):
+            self._text(target, command)
+            return
         if module:
             from ._modules import module_details  # only for -m
             from .errors import RunpathError
@@ -235,6 +243,7 @@ class MainTarget:
                           **self._find)
         self.kind, self.spec = found.kind, found.spec
         self.argv0 = given
+        self._rerun = os.path.abspath(path)  # what again() runs
         self.path0 = python_path0(found.kind, found.entry or path)
 
     def _setup(self, target, argv, module, profile, find):
@@ -249,17 +258,33 @@ class MainTarget:
             self.kind = "module"
             self.path0 = python_path0("module")
 
+    def _text(self, target, command):
+        """``python -c CODE`` (*target* is the code) or ``python -``: no
+        spec, no file; ``sys.argv[0]`` ``"-c"``/``"-"``; ``sys.path[0]``
+        ``''`` (nothing under ``-I``/``-P``)."""
+        self.spec = None
+        self.path0 = "" if _startup_added_path0() else None
+        if command:
+            self.kind, self.argv0, self._source = "command", "-c", target
+            return
+        self.kind, self.argv0 = "stdin", "-"
+        stdin = sys.stdin
+        self._source = stdin.buffer.read() if hasattr(stdin, "buffer") \
+            else stdin.read()  # bytes: compile() reads a coding cookie
+
     @classmethod
     def found_without_running(cls, target, argv=None, *, module=False,
-                              profile="python", check_source=False,
-                              import_hooks=False, loaders=None, cache=False):
+                              command=False, profile="python",
+                              check_source=False, import_hooks=False,
+                              loaders=None, cache=False):
         """A target found as the constructor finds it, but with nothing of
         it run or written (``--explain``): a module is found without
         importing its parent packages, and nothing is compiled."""
         find = dict(check_source=check_source, import_hooks=import_hooks,
                     loaders=loaders, cache=cache)
         if not module:
-            return cls(target, argv, profile=profile, **find)
+            return cls(target, argv, command=command, profile=profile,
+                       **find)
         from ._modules import spec_without_import
         self = cls.__new__(cls)
         self._setup(target, argv, module, profile, find)
@@ -275,7 +300,14 @@ class MainTarget:
         registered loader's, an import hook's): it is asked for code only
         in :meth:`run`, once the fresh ``__main__`` is in place (hy edits
         ``sys.modules[name]``), or never where it only executes."""
-        if self._code is None and self.kind not in FOREIGN_KINDS:
+        if self._code is None and self.kind in _TEXT_FILENAMES:
+            # dont_inherit: the tool's own __future__ imports stay its own.
+            self._code = compile(self._source, _TEXT_FILENAMES[self.kind],
+                                 "exec", dont_inherit=True)
+            if self.kind == "command" and _COMMAND_IN_LINECACHE:
+                from ._cpython import register_command_source
+                register_command_source(self._code, self._source)
+        elif self._code is None and self.kind not in FOREIGN_KINDS:
             self._code = code_for_spec(self.spec)
         return self._code
 
@@ -287,9 +319,11 @@ class MainTarget:
     def attrs(self):
         """The module attributes the profile gives the target (``__name__``
         is ``"__main__"``), as a new dict, without running anything."""
+        if self.kind in _TEXT_FILENAMES:
+            return _text_attrs(self.kind)
         return self._profile.attrs(self.spec, "__main__")
 
-    def as_main(self, *, restore=True):
+    def as_main(self, *, restore=True, init_globals=None, module=None):
         """A context manager that makes a fresh module, with :meth:`attrs`,
         the real ``__main__`` (and ``__mp_main__``) and sets ``sys.argv``
         and ``sys.path[0]`` as python would; it gives the module.  A tool
@@ -297,31 +331,48 @@ class MainTarget:
         coverage tool) does so inside it.  Restored on exit by ownership,
         unless *restore* is false: then ``sys`` stays as the target leaves
         it, as python leaves it for atexit handlers, ``sys.excepthook`` and
-        threads still running (for a tool that exits afterwards)."""
-        return _AsMain(self, restore)
+        threads still running (for a tool that exits afterwards).
 
-    def run(self, *, restore=True):
-        """Run the target as ``__main__``; return its globals.  *restore*
-        as for :meth:`as_main`."""
+        *init_globals* (a mapping) is put in the module's namespace before
+        :meth:`attrs`, as runpy's ``run_path`` does; *module*, an existing
+        module, is run in instead of a fresh one: its namespace is kept,
+        then updated (pdb clears ``__main__.__dict__`` first: a caller
+        that wants that clears it itself)."""
+        return _AsMain(self, restore, init_globals, module)
+
+    def run(self, *, restore=True, init_globals=None, module=None):
+        """Run the target as ``__main__``; return its globals.  *restore*,
+        *init_globals* and *module* as for :meth:`as_main`."""
         code = self.code  # before sys changes: a SyntaxError changes nothing
-        with self.as_main(restore=restore) as main:
+        with self.as_main(restore=restore, init_globals=init_globals,
+                          module=module) as main:
+            if self.spec is None:  # -c, stdin: python's exec, no loader
+                exec(code, main.__dict__)
+                return main.__dict__
             return execute(self.spec, code, run_name="__main__",
                            profile=self._profile, module=main, register=False)
 
     def again(self):
-        """A fresh target for a re-run (a debugger's ``restart``): found
-        anew, the file read again by its absolute path.  A pipe cannot be
-        read twice: :class:`~runpath_spec.errors.RunpathError`."""
-        target = self._target
-        if self.kind != "module":
-            if _is_pipe(self.spec.origin):
-                from .errors import RunpathError
-                raise RunpathError(
-                    "cannot run {!r} again: expected a file that can be read "
-                    "again, found a pipe".format(self.argv0), path=self.argv0)
-            target = os.path.abspath(os.fsdecode(target))
-        return type(self)(target, self.args, module=self.kind == "module",
-                          profile=self.profile, **self._find)
+        """A fresh target for a re-run (a debugger's ``restart``): the very
+        file that ran first, found anew by the absolute path taken when it
+        was first found (a script that changed directory re-runs itself,
+        not a file of the same name in its new directory), the module
+        found again by name, the same ``-c`` code.  :attr:`argv` stays
+        exactly as given, as pdb's restart keeps it.  A pipe or stdin
+        cannot be read twice: :class:`~runpath_spec.errors.RunpathError`."""
+        if self.kind == "stdin" or (self.spec is not None and self.kind != (
+                "module") and _is_pipe(self.spec.origin)):
+            from .errors import RunpathError
+            raise RunpathError(
+                "cannot run {!r} again: expected a file that can be read "
+                "again, found a pipe".format(self.argv0), path=self.argv0)
+        target = self._target if self._rerun is None else self._rerun
+        again = type(self)(target, self.args, module=self.kind == "module",
+                           command=self.kind == "command",
+                           profile=self.profile, **self._find)
+        if self.kind not in ("module", "command"):
+            again.argv0 = self.argv0  # sys.argv[0] as given
+        return again
 
     def own_traceback(self, tb):
         """*tb* from the target's first frame on -- its module code, or a
@@ -473,6 +524,32 @@ def _cannot_start(exc, target, kind):
     return 2
 
 
+# CPython 3.13+ shows the lines of -c code in a traceback.
+_COMMAND_IN_LINECACHE = sys.version_info >= (3, 13) and not _PYPY
+#: -c and stdin targets: kind -> the file name their code reports.
+_TEXT_FILENAMES = {"command": "<string>", "stdin": "<stdin>"}
+
+
+def _is_stdin(target):
+    return isinstance(target, str) and target == "-"
+
+
+def _text_attrs(kind):
+    """python's ``__main__`` for ``-c`` and stdin (3.8-3.15, PyPy)."""
+    import builtins
+    from importlib.machinery import BuiltinImporter
+    attrs = {"__name__": "__main__", "__doc__": None, "__package__": None,
+             "__loader__": BuiltinImporter, "__spec__": None,
+             "__builtins__": builtins}
+    if sys.version_info < (3, 14):  # PEP 649
+        attrs["__annotations__"] = {}
+    if kind == "stdin":
+        attrs["__file__"] = "<stdin>"
+        if sys.version_info < (3, 15):
+            attrs["__cached__"] = None
+    return attrs
+
+
 _PACKAGE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "")
 
 
@@ -484,18 +561,20 @@ def _is_pipe(path):
         return False
 
 
-def run_main(target, argv=None, *, module=False, profile="python",
-             check_source=False, import_hooks=False, loaders=None,
-             cache=False):
+def run_main(target, argv=None, *, module=False, command=False,
+             profile="python", check_source=False, import_hooks=False,
+             loaders=None, cache=False, restore=True):
     """Run *target* as ``python TARGET *argv`` would, in this process.
 
-    *target* is a path (script, ``.pyc``, directory, zip) or, with
-    ``module=True``, a module name (``python -m TARGET``).  While it runs
+    *target* is a path (script, ``.pyc``, directory, zip, or ``"-"``:
+    stdin), with ``module=True`` a module name (``python -m TARGET``), with
+    ``command=True`` the code itself (``python -c TARGET``).  While it runs
     the target is ``sys.modules["__main__"]``, ``sys.argv`` is
-    ``[TARGET, *argv]`` and ``sys.path[0]`` is what python's start-up
-    would have put there, replacing the entry the calling tool's own
-    start-up put first.  Everything is restored afterwards; the module's
-    globals are returned.  *profile* chooses the attribute conventions
+    ``[TARGET, *argv]`` (``-c``, ``-``) and ``sys.path[0]`` is what python's
+    start-up would have put there, replacing the entry the calling tool's
+    own start-up put first.  Everything is restored afterwards unless
+    *restore* is false (then ``sys`` stays as the target left it, for a
+    tool that exits next); the module's globals are returned.  *profile* chooses the attribute conventions
     (default ``"python"``: exactly what python gives); *check_source*,
     *import_hooks*, *loaders* and *cache* are as for :func:`run_path`.
 
@@ -505,6 +584,7 @@ def run_main(target, argv=None, *, module=False, profile="python",
     the target's own exceptions (``SystemExit`` included) propagate
     unchanged.
     """
-    return MainTarget(target, argv, module=module, profile=profile,
-                      check_source=check_source, import_hooks=import_hooks,
-                      loaders=loaders, cache=cache).run()
+    return MainTarget(target, argv, module=module, command=command,
+                      profile=profile, check_source=check_source,
+                      import_hooks=import_hooks, loaders=loaders,
+                      cache=cache).run(restore=restore)

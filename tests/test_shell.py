@@ -24,10 +24,11 @@ import sys
 from runpath_spec import MainTarget
 
 def main(argv):
-    module = argv[:1] == ["-m"]
-    argv = argv[1:] if module else argv
+    module, command = argv[:1] == ["-m"], argv[:1] == ["-c"]
+    argv = argv[1:] if module or command else argv
     try:
-        target = MainTarget(argv[0], argv[1:], module=module)
+        target = MainTarget(argv[0], argv[1:], module=module,
+                            command=command)
     except BaseException as exc:
         return MainTarget.start_failed(exc, argv[0], module=module)
     try:
@@ -83,6 +84,11 @@ CASES = {
     "keyboard-interrupt": ({"s.py": "raise KeyboardInterrupt\n"}, ["s.py"]),
     "dash-m-keyboard-interrupt": ({"mod.py": "raise KeyboardInterrupt\n"},
                                   ["-m", "mod"]),
+    "command-raises": ({}, ["-c", "import sys; print(sys.argv, "
+                            "repr(sys.path[0]), __spec__); 1/0", "a"]),
+    "command-syntax-error": ({}, ["-c", "x = (", "a"]),
+    "command-exits": ({}, ["-c", "import sys; sys.exit('m')"]),
+    "stdin-raises": ({}, ["-", "b"]),
     "missing-file": ({}, ["missing.py"]),
     "missing-module": ({}, ["-m", "no_such_module_rps"]),
     "atexit-after-error": ({"s.py": ATEXIT + "raise KeyError(1)\n"},
@@ -107,10 +113,14 @@ def _write(root, files, args):
                                          "raise ValueError('x')\n"})
 
 
+#: What the stdin cases read.
+STDIN = ATEXIT.replace("%r", "''") + "print(__file__, sys.argv)\n1/0\n"
+
+
 def _run(args, cwd):
     return subprocess.run([sys.executable] + args, cwd=str(cwd), env=_env(),
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, timeout=120)
+                          input=STDIN, universal_newlines=True, timeout=120)
 
 
 def _atexit_text(files):
@@ -276,3 +286,89 @@ def test_finish_of_a_run_that_returned(tmp_path):
 def test_system_exit_status_and_message(code, status, message, capsys):
     assert _shell.exit_status(SystemExit(code)) == status
     assert capsys.readouterr().err == message
+
+
+def _target(path, *args, **kwargs):
+    return runpath_spec.MainTarget(path, list(args), **kwargs)
+
+
+def test_command_and_stdin_targets(tmp_path, monkeypatch, capsys):
+    target = _target("import sys; seen = (list(sys.argv), sys.path[0])",
+                     "a", command=True)
+    assert (target.kind, target.argv, target.spec) == (
+        "command", ["-c", "a"], None)
+    g = target.run()
+    assert g["seen"] == (["-c", "a"], "" if target.path0 == "" else
+                         g["seen"][1])
+    assert g["__spec__"] is None and "__file__" not in g
+    assert target.code.co_filename == "<string>"
+    import io
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(
+        b"# -*- coding: latin-1 -*-\nword = '\xe9'\n")))
+    target = _target("-", "b")
+    assert (target.kind, target.argv) == ("stdin", ["-", "b"])
+    g = target.run()
+    assert g["word"] == "\xe9" and g["__file__"] == "<stdin>"
+    assert target.code.co_filename == "<stdin>"
+    with pytest.raises(runpath_spec.RunpathError, match="again"):
+        target.again()
+
+
+def test_command_path0_is_empty_unless_isolated(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-c", "import runpath_spec, sys; print(repr("
+         "runpath_spec.MainTarget('', command=True).path0))"],
+        cwd=str(tmp_path), env=_env(), stdout=subprocess.PIPE,
+        universal_newlines=True)
+    assert out.stdout.strip() == "''"
+    if sys.version_info >= (3, 11):
+        out = subprocess.run(
+            [sys.executable, "-P", "-c", "import runpath_spec, sys; print("
+             "repr(runpath_spec.MainTarget('', command=True).path0))"],
+            cwd=str(tmp_path), env=_env(), stdout=subprocess.PIPE,
+            universal_newlines=True)
+        assert out.stdout.strip() == "None"
+
+
+def test_again_reruns_the_file_that_ran_first(tmp_path, monkeypatch):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "s.py").write_text(
+        "import os, sys\nwho = 'a'\nargv = list(sys.argv)\n"
+        "os.chdir(os.path.join(os.path.dirname(__file__), '..', 'b'))\n")
+    (tmp_path / "b" / "s.py").write_text("who = 'b'\n")
+    monkeypatch.chdir(tmp_path / "a")
+    target = _target("s.py", "x")
+    assert target.run()["who"] == "a"
+    assert os.getcwd() == str(tmp_path / "b")
+    again = target.again()
+    assert again.argv == ["s.py", "x"]  # as given, as pdb keeps it
+    g = again.run()
+    assert g["who"] == "a" and g["argv"] == ["s.py", "x"]
+    assert again.again().run()["who"] == "a"
+
+
+def test_init_globals_and_an_existing_module(tmp_path):
+    (tmp_path / "s.py").write_text("seen = (given, __name__)\n")
+    target = _target(str(tmp_path / "s.py"))
+    g = target.run(init_globals={"given": 1, "__name__": "ignored"})
+    assert g["seen"] == (1, "__main__")
+    import types
+    mine = types.ModuleType("mine")
+    mine.kept = True
+    with target.as_main(module=mine, init_globals={"given": 2}) as main:
+        assert main is mine and sys.modules["__main__"] is mine
+        exec(target.code, vars(main))
+    assert mine.seen == (2, "__main__") and mine.kept is True
+    g = target.again().run(module=mine)
+    assert g is vars(mine) and mine.seen == (2, "__main__")
+
+
+def test_run_main_restore_false_and_command(tmp_path, monkeypatch):
+    saved = list(sys.argv)
+    monkeypatch.setattr(sys, "argv", saved)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
+    g = runpath_spec.run_main("x = 5", ["q"], command=True, restore=False)
+    assert g["x"] == 5 and sys.argv == ["-c", "q"]
+    assert vars(sys.modules["__main__"]) is g
