@@ -312,6 +312,33 @@ class MainTarget:
         return self._code
 
     @property
+    def filename(self):
+        """The file name the program's frames report (``co_filename``):
+        ``"<string>"`` for ``-c``, ``"<stdin>"`` for ``-``; for a script
+        the name python compiles it under; for bytecode the name compiled
+        into it (python does not rename a ``.pyc`` script's code), so not
+        ``spec.origin``.  A source target's is known without compiling; a
+        ``.pyc`` is read for it."""
+        if self._code is None and self.kind == "bytecode":
+            self.code  # the name is in the file
+        if self._code is not None:
+            return self._code.co_filename
+        if self.kind in _TEXT_FILENAMES:
+            return _TEXT_FILENAMES[self.kind]
+        named = getattr(self.spec.loader, "code_filename", None)
+        return named if isinstance(named, str) else self.spec.origin
+
+    def is_program(self, frame):
+        """Is *frame* (a frame, a code object or a traceback entry) the
+        program's own -- its module code or a function of its file --
+        rather than the tool's, runpath_spec's or a library's?  For a
+        ``sys.settrace`` tracer, a :class:`bdb.Bdb` subclass's
+        ``stop_here``, or filtering a traceback."""
+        code = getattr(frame, "tb_frame", frame)
+        code = getattr(code, "f_code", code)
+        return code is self._code or code.co_filename == self.filename
+
+    @property
     def argv(self):
         """``sys.argv`` while the target runs."""
         return [self.argv0] + self.args

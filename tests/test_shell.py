@@ -372,3 +372,32 @@ def test_run_main_restore_false_and_command(tmp_path, monkeypatch):
     g = runpath_spec.run_main("x = 5", ["q"], command=True, restore=False)
     assert g["x"] == 5 and sys.argv == ["-c", "q"]
     assert vars(sys.modules["__main__"]) is g
+
+
+@pytest.mark.parametrize("kind", ["script", "pyc", "directory", "command"])
+def test_is_program_and_filename(kind, tmp_path):
+    import py_compile
+    body = "import sys\ndef f():\n    return sys._getframe()\n" \
+        "frame = f()\ntop = sys._getframe()\n"
+    (tmp_path / "s.py").write_text(body)
+    if kind == "pyc":
+        py_compile.compile(str(tmp_path / "s.py"), str(tmp_path / "s.pyc"),
+                           doraise=True)
+        target = _target(str(tmp_path / "s.pyc"))
+    elif kind == "directory":
+        (tmp_path / "d").mkdir()
+        (tmp_path / "d" / "__main__.py").write_text(body)
+        target = _target(str(tmp_path / "d"))
+    elif kind == "command":
+        target = _target(body, command=True)
+    else:
+        target = _target(str(tmp_path / "s.py"))
+    before = target.filename  # known before compiling
+    g = target.run()
+    assert target.filename == before == target.code.co_filename
+    assert target.is_program(g["frame"]) and target.is_program(g["top"])
+    assert target.is_program(target.code)
+    assert not target.is_program(sys._getframe())
+    if kind == "pyc":
+        # python names a pyc's code after the file it was compiled from.
+        assert target.filename != target.spec.origin
