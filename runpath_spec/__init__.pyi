@@ -137,6 +137,7 @@ def run_main(
     loaders: _Loaders | None = ...,
     cache: bool = ...,
     restore: bool = ...,
+    alias_main: bool = ...,
 ) -> dict[str, Any]: ...
 
 class MainTarget:
@@ -155,6 +156,8 @@ class MainTarget:
     replace: bool
     # The module the target last ran in (run, as_main); None before.
     module: ModuleType | None
+    # PEP 499 (-m only): the module is also sys.modules[spec.name].
+    alias_main: bool
     def __init__(
         self,
         target: _StrOrBytesPath,
@@ -167,6 +170,7 @@ class MainTarget:
         import_hooks: bool = ...,
         loaders: _Loaders | None = ...,
         cache: bool = ...,
+        alias_main: bool = ...,
     ) -> None: ...
     # The code run() executes, compiled (or read) on first use: a
     # SyntaxError or PycError is raised here.  None where the loader is not
@@ -190,6 +194,7 @@ class MainTarget:
         import_hooks: bool = ...,
         loaders: _Loaders | None = ...,
         cache: bool = ...,
+        alias_main: bool = ...,
     ) -> MainTarget: ...
     @property
     def argv(self) -> list[str]: ...

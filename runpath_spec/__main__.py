@@ -32,6 +32,8 @@ options:
   --loader SUFFIX=MOD:CLASS
                     use loader class MOD:CLASS for files ending in SUFFIX
                     (register_loader); repeatable
+  --alias-main      with -m: the running module is also sys.modules[MOD]
+                    (PEP 499), so `import MOD` does not run it a second time
   --explain         run nothing: show the spec, each profile's dunders, the
                     sys changes and (for bytecode) the decoded header
   --json            with --explain: print one JSON object
@@ -58,7 +60,7 @@ class _UsageError(Exception):
 #: Options without a value: option -> the key it sets True.
 _FLAGS = {"--check-source": "check_source", "--import-hooks": "import_hooks",
           "--cache": "cache", "--explain": "explain", "--json": "json",
-          "--user": "user"}
+          "--user": "user", "--alias-main": "alias_main"}
 
 #: Options that run no target: option -> the runpath_spec function it calls.
 _ACTIONS = {"--install-runpy": "install_runpy",
@@ -207,6 +209,7 @@ def _prepare(target, args, opts):
     try:
         return find(target, args, module=opts["module"],
                     command=opts["command"], profile=opts["profile"],
+                    alias_main=opts["alias_main"],
                     check_source=opts["check_source"],
                     import_hooks=opts["import_hooks"],
                     cache=opts["cache"])

@@ -106,14 +106,54 @@ def _pypy_resolvedirof(path):
     return os.path.dirname(path)
 
 
-class _MainModule:
-    """Make *module* ``sys.modules["__main__"]`` (and ``__mp_main__``)."""
+def _main_names(target):
+    """The ``sys.modules`` names the running module takes: ``__main__``,
+    ``__mp_main__`` where multiprocessing aliased the caller's ``__main__``
+    when imported, and the module's own name under PEP 499's
+    ``alias_main``."""
+    names = ["__main__"]
+    if "__mp_main__" in sys.modules:
+        names.append("__mp_main__")
+    if getattr(target, "alias_main", False):
+        names.append(target.spec.name)
+    return names
 
-    def __init__(self, module):
-        self.overrides = [_sysstate.module("__main__", module)]
-        if "__mp_main__" in sys.modules:
-            # multiprocessing aliased the caller's __main__ when imported.
-            self.overrides.append(_sysstate.module("__mp_main__", module))
+
+class _ParentAttribute:
+    """PEP 499's alias as an import would make it: the module is also an
+    attribute of its parent package (``pkg.mod``), taken back afterwards
+    if it still is."""
+
+    def __init__(self, name, module, restore=True):
+        parent, _, self.child = name.rpartition(".")
+        self.parent = sys.modules.get(parent) if parent else None
+        self.module, self.restore = module, restore
+        self.saved = None
+
+    def __enter__(self):
+        if self.parent is not None:
+            self.saved = vars(self.parent).get(self.child, _MISSING)
+            setattr(self.parent, self.child, self.module)
+        return self
+
+    def __exit__(self, *exc_info):
+        if not self.restore or self.parent is None or \
+                vars(self.parent).get(self.child) is not self.module:
+            return
+        if self.saved is _MISSING:
+            delattr(self.parent, self.child)
+        else:
+            setattr(self.parent, self.child, self.saved)
+
+
+_MISSING = object()
+
+
+class _MainModule:
+    """Make *module* ``sys.modules[name]`` for each of *names*."""
+
+    def __init__(self, module, names=("__main__",)):
+        self.overrides = [_sysstate.module(name, module) for name in names]
 
     def __enter__(self):
         for override in self.overrides:
@@ -141,9 +181,8 @@ class _ForGood:
                 sys.path[0] = target.path0
             else:
                 sys.path.insert(0, target.path0)
-        sys.modules["__main__"] = self.module
-        if "__mp_main__" in sys.modules:
-            sys.modules["__mp_main__"] = self.module
+        for name in _main_names(target):
+            sys.modules[name] = self.module
         return self
 
     def __exit__(self, *exc_info):
@@ -168,9 +207,12 @@ class _AsMain:
         if restore:
             self._changes = [_sysstate.argv(target.argv),
                              _sysstate.Path0(target.path0, target.replace),
-                             _MainModule(module)]
+                             _MainModule(module, _main_names(target))]
         else:
             self._changes = [_ForGood(target, module)]
+        if target.alias_main:
+            self._changes.append(_ParentAttribute(target.spec.name, module,
+                                                  restore))
 
     def __enter__(self):
         entered = []
@@ -208,18 +250,29 @@ class MainTarget:
     while it runs, ``None`` where python adds none: ``-I``, ``-P``) and
     :attr:`replace` (whether that replaces the entry this process's own
     start-up put first, or is inserted before a launcher's own entries).
+
+    ``alias_main=True`` (``-m`` only) is PEP 499's proposal, opt-in: while
+    it runs, the module is ``sys.modules[spec.name]`` too, so an ``import
+    pkg.mod`` inside the program gets the running module instead of
+    executing the file a second time (cpython#80556).  What it changes:
+    ``pkg.mod.__name__`` is ``"__main__"``, and so is the ``__module__`` of
+    its classes and functions; pickles name them ``__main__.Cls``, as they
+    do without it (they load where ``__main__`` is that module).
     """
 
     _code = None
     _rerun = None
+    alias_main = False
     #: The module the target last ran in (:meth:`run`, :meth:`as_main`),
     #: ``None`` before.
     module = None
 
     def __init__(self, target, argv=None, *, module=False, command=False,
                  profile="python", check_source=False, import_hooks=False,
-                 loaders=None, cache=False):
+                 loaders=None, cache=False, alias_main=False):
         _shell.arm_sigint()  # before a parent package or the target runs
+        #: PEP 499 (-m only): the module is also sys.modules[spec.name].
+        self.alias_main = bool(alias_main) and module
         self._setup(target, argv, module, profile,
                     dict(check_source=check_source, import_hooks=import_hooks,
                          loaders=loaders, cache=cache))
@@ -276,7 +329,7 @@ class MainTarget:
     def found_without_running(cls, target, argv=None, *, module=False,
                               command=False, profile="python",
                               check_source=False, import_hooks=False,
-                              loaders=None, cache=False):
+                              loaders=None, cache=False, alias_main=False):
         """A target found as the constructor finds it, but with nothing of
         it run or written (``--explain``): a module is found without
         importing its parent packages, and nothing is compiled."""
@@ -287,6 +340,7 @@ class MainTarget:
                        **find)
         from ._modules import spec_without_import
         self = cls.__new__(cls)
+        self.alias_main = bool(alias_main)
         self._setup(target, argv, module, profile, find)
         self.spec = spec_without_import(target)
         self.argv0 = self.spec.origin
@@ -396,7 +450,8 @@ class MainTarget:
         target = self._target if self._rerun is None else self._rerun
         again = type(self)(target, self.args, module=self.kind == "module",
                            command=self.kind == "command",
-                           profile=self.profile, **self._find)
+                           profile=self.profile, alias_main=self.alias_main,
+                           **self._find)
         if self.kind not in ("module", "command"):
             again.argv0 = self.argv0  # sys.argv[0] as given
         return again
@@ -590,8 +645,12 @@ def _is_pipe(path):
 
 def run_main(target, argv=None, *, module=False, command=False,
              profile="python", check_source=False, import_hooks=False,
-             loaders=None, cache=False, restore=True):
+             loaders=None, cache=False, restore=True, alias_main=False):
     """Run *target* as ``python TARGET *argv`` would, in this process.
+
+    *alias_main* (``-m`` only) is PEP 499's opt-in: the running module is
+    also ``sys.modules[spec.name]``, so ``import pkg.mod`` in the program
+    does not run it a second time (see :meth:`MainTarget.__init__`).
 
     *target* is a path (script, ``.pyc``, directory, zip, or ``"-"``:
     stdin), with ``module=True`` a module name (``python -m TARGET``), with
@@ -614,4 +673,4 @@ def run_main(target, argv=None, *, module=False, command=False,
     return MainTarget(target, argv, module=module, command=command,
                       profile=profile, check_source=check_source,
                       import_hooks=import_hooks, loaders=loaders,
-                      cache=cache).run(restore=restore)
+                      cache=cache, alias_main=alias_main).run(restore=restore)

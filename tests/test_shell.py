@@ -401,3 +401,44 @@ def test_is_program_and_filename(kind, tmp_path):
     if kind == "pyc":
         # python names a pyc's code after the file it was compiled from.
         assert target.filename != target.spec.origin
+
+
+ALIASED = '''\
+import sys
+class Thing:
+    pass
+runs = getattr(sys, "_rps_runs", 0) + 1
+sys._rps_runs = runs
+import apkg.mod
+print("runs", runs, sys.modules["apkg.mod"] is sys.modules["__main__"],
+      __name__, Thing.__module__)
+'''
+
+
+@pytest.mark.parametrize("alias", [False, True])
+def test_alias_main_prevents_the_double_import(alias, tmp_path):
+    (tmp_path / "apkg").mkdir()
+    (tmp_path / "apkg" / "__init__.py").write_text("")
+    (tmp_path / "apkg" / "mod.py").write_text(ALIASED)
+    args = ["-m", "runpath_spec"] + (["--alias-main"] if alias else []) + [
+        "-m", "apkg.mod"]
+    out = _run(args, tmp_path)
+    assert out.returncode == 0, out.stderr
+    if alias:  # one run; the import is the running module
+        assert out.stdout == "runs 1 True __main__ __main__\n"
+    else:  # python's own hazard: the import runs the file again
+        direct = _run(["-m", "apkg.mod"], tmp_path)
+        assert out.stdout == direct.stdout
+        assert out.stdout.splitlines()[-1] == "runs 1 False __main__ __main__"
+        assert out.stdout.splitlines()[0] == "runs 2 False apkg.mod apkg.mod"
+
+
+def test_alias_main_is_undone_and_only_for_modules(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "alias_mod_rps.py").write_text(
+        "import sys\nseen = sys.modules['alias_mod_rps'] is "
+        "sys.modules['__main__']\n")
+    g = runpath_spec.run_main("alias_mod_rps", module=True, alias_main=True)
+    assert g["seen"] is True and "alias_mod_rps" not in sys.modules
+    target = _target(str(tmp_path / "alias_mod_rps.py"), alias_main=True)
+    assert target.alias_main is False  # a script has no name to alias
