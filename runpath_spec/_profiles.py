@@ -165,6 +165,10 @@ class Profile:
     #: extension module) execute the module itself?  Only where the code
     #: may see the spec: runpy and python hide a script's.
     runs_exec_module = False
+    #: Is a script named ``.pyc`` that holds source refused, as ``python
+    #: src.pyc`` refuses it ("Bad magic number"), rather than run as
+    #: source, as runpy runs it?  (MainTarget, run_main and the CLI.)
+    refuses_source_named_pyc = False
 
     def attrs(self, spec, run_name=None, pkg_name=None):
         """The dunders for *spec* (``pkg_name``: runpy's entry override)."""
@@ -254,6 +258,7 @@ class _RunpyProfile(Profile):
 class _PythonProfile(Profile):
     __slots__ = ()
     name = "python"
+    refuses_source_named_pyc = True
 
     def attrs(self, spec, run_name=None, pkg_name=None):
         name = spec.name if run_name is None else run_name

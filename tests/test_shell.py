@@ -89,6 +89,7 @@ CASES = {
     "command-syntax-error": ({}, ["-c", "x = (", "a"]),
     "command-exits": ({}, ["-c", "import sys; sys.exit('m')"]),
     "stdin-raises": ({}, ["-", "b"]),
+    "source-named-pyc": ({"src.pyc": "print('ran')\n"}, ["src.pyc"]),
     "missing-file": ({}, ["missing.py"]),
     "missing-module": ({}, ["-m", "no_such_module_rps"]),
     "atexit-after-error": ({"s.py": ATEXIT + "raise KeyError(1)\n"},
@@ -442,3 +443,13 @@ def test_alias_main_is_undone_and_only_for_modules(tmp_path, monkeypatch):
     assert g["seen"] is True and "alias_mod_rps" not in sys.modules
     target = _target(str(tmp_path / "alias_mod_rps.py"), alias_main=True)
     assert target.alias_main is False  # a script has no name to alias
+
+
+def test_the_runpy_profile_runs_a_source_named_pyc(tmp_path):
+    (tmp_path / "src.pyc").write_text("print('ran')\n")
+    out = _run(["-m", "runpath_spec", "--profile", "runpy", "src.pyc"],
+               tmp_path)
+    assert (out.returncode, out.stdout) == (0, "ran\n")
+    import runpy
+    assert runpy.run_path(str(tmp_path / "src.pyc"))["__name__"] == \
+        "<run_path>"
