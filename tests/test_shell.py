@@ -453,3 +453,45 @@ def test_the_runpy_profile_runs_a_source_named_pyc(tmp_path):
     import runpy
     assert runpy.run_path(str(tmp_path / "src.pyc"))["__name__"] == \
         "<run_path>"
+
+
+RECURSE = '''\
+def f(n):
+    try:
+        return f(n + 1)
+    except RecursionError:
+        return n
+print(f(0))
+'''
+
+MINIMAL_TOOL = '''\
+import sys
+from runpath_spec import MainTarget
+target = MainTarget(sys.argv[1], sys.argv[2:])
+code = target.code
+with target.as_main(restore=False) as main_module:
+    exec(code, vars(main_module))
+'''
+
+
+def test_recursion_headroom_is_a_few_frames_less(tmp_path):
+    """docs/api.rst: "one or two less through a minimal tool on
+    MainTarget, and up to ten less through the CLI"."""
+    (tmp_path / "rec.py").write_text(RECURSE)
+    (tmp_path / "tool.py").write_text(MINIMAL_TOOL)
+    depth = {}
+    for how, args in (("python", ["rec.py"]), ("tool", ["tool.py", "rec.py"]),
+                      ("cli", ["-m", "runpath_spec", "rec.py"])):
+        out = _run(args, tmp_path)
+        assert out.returncode == 0, out.stderr
+        depth[how] = int(out.stdout)
+    assert 0 <= depth["python"] - depth["tool"] <= 2, depth
+    assert 0 <= depth["python"] - depth["cli"] <= 10, depth
+
+
+def test_sys_orig_argv_is_the_tools(tmp_path):
+    if sys.version_info < (3, 10):
+        pytest.skip("sys.orig_argv exists from 3.10")
+    (tmp_path / "p.py").write_text("import sys; print(sys.orig_argv[1:])\n")
+    out = _run(["-m", "runpath_spec", "p.py"], tmp_path)
+    assert out.stdout.strip() == "['-m', 'runpath_spec', 'p.py']"
