@@ -175,6 +175,9 @@ def _checked(opts, rest):
                           "--uninstall-runpy or --runpy-status")
     if not rest:
         raise _UsageError("expected a TARGET or -m MOD")
+    if opts["explain"] and (opts["command"] or rest[0] == "-"):
+        raise _UsageError("--explain expects a TARGET file or -m MOD, "
+                          "got {}".format("-c" if opts["command"] else "-"))
     return opts, rest[0], rest[1:]
 
 

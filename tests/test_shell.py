@@ -495,3 +495,17 @@ def test_sys_orig_argv_is_the_tools(tmp_path):
     (tmp_path / "p.py").write_text("import sys; print(sys.orig_argv[1:])\n")
     out = _run(["-m", "runpath_spec", "p.py"], tmp_path)
     assert out.stdout.strip() == "['-m', 'runpath_spec', 'p.py']"
+
+
+@pytest.mark.parametrize("args", [["-c", "x = 1"], ["-"]])
+def test_explain_of_code_without_a_file_is_a_usage_error(args, tmp_path):
+    out = _run(["-m", "runpath_spec", "--explain"] + args, tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.endswith("error: --explain expects a TARGET file or "
+                               "-m MOD, got %s\n" % args[0])
+
+
+def test_dash_c_without_code_is_a_usage_error(tmp_path):
+    out = _run(["-m", "runpath_spec", "-c"], tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.endswith("error: -c expects an argument\n")
