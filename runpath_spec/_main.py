@@ -464,9 +464,11 @@ class MainTarget:
 
     def own_traceback(self, tb):
         """*tb* from the target's first frame on -- its module code, or a
-        function of its file -- as python shows a program's traceback
-        (runpath_spec's and the tool's frames cut); *tb* itself if the
-        target has no frame in it."""
+        function of its file -- with runpath_spec's and the tool's frames
+        cut; *tb* itself if the target has no frame in it.  For a script
+        that is python's traceback; :meth:`python_traceback` is python's
+        for every kind of target (runpy's frames for ``-m``, directories
+        and zips)."""
         own = self._program_traceback(tb)
         return tb if own is None else own
 
