@@ -1,13 +1,17 @@
 """A coverage-style runner: ``python coverage_runner.py [--report FILE]
 [-m MOD | -c CODE | TARGET] [ARGS...]`` runs the target as ``python`` would,
 under a line tracer, then reports which lines of the program's file ran."""
+from __future__ import annotations
+
 import sys
 import threading
+from types import FrameType
+from typing import Any
 
 from runpath_spec import MainTarget
 
 
-def main(argv):
+def main(argv: list[str]) -> int:
     report = None
     if argv[:1] == ["--report"]:
         report, argv = argv[1], argv[2:]
@@ -20,29 +24,25 @@ def main(argv):
                             command=command)
     except BaseException as exc:          # "can't open file": python's words
         return MainTarget.start_failed(exc, argv[0], module=module)
-    lines = set()
+    lines: set[int] = set()
 
-    def tracer(frame, event, arg):
+    def tracer(frame: FrameType, event: str, arg: Any) -> Any:
         if event == "line" and target.is_program(frame):   # not ours
             lines.add(frame.f_lineno)
         return tracer
 
-    try:
-        code = target.code                # 2. compile: a SyntaxError is
-        # 3. prepare sys as python does; left so (restore=False): atexit
-        # handlers and threads see the program's sys, as under python.
-        with target.as_main(restore=False) as main_module:
-            threading.settrace(tracer)
-            sys.settrace(tracer)
-            try:
-                exec(code, vars(main_module))               # 4. run
-            finally:
-                sys.settrace(None)
-                threading.settrace(None)
-    except BaseException as exc:          # ... the program's, like these
-        status = target.finish(exc)       # 5. end as python ends
+    threading.settrace(tracer)
+    sys.settrace(tracer)
+    try:    # compile, prepare sys as python does, run; restore=False: sys
+        # stays as the program left it for atexit handlers, as under python
+        target.run(restore=False)
+    except BaseException as exc:          # a SyntaxError included: the
+        sys.settrace(None)                # program's, as python ends it
+        status = target.finish(exc)
     else:
+        sys.settrace(None)
         status = target.finish()
+    threading.settrace(None)
     out = open(report, "w") if report else sys.stderr
     out.write("%s: %d lines ran: %s\n" % (
         target.filename, len(lines), " ".join(map(str, sorted(lines)))))

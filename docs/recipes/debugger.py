@@ -2,13 +2,15 @@
 [ARGS...]`` stops at the program's first line; ``restart`` runs the very
 file again; an uncaught exception is shown as python shows it, then
 examined post mortem."""
+from __future__ import annotations
+
 import pdb
 import sys
 
 from runpath_spec import MainTarget
 
 
-def main(argv):
+def main(argv: list[str]) -> int:
     module, command = argv[:1] == ["-m"], argv[:1] == ["-c"]
     argv = argv[1:] if module or command else argv
     if not argv:
@@ -28,7 +30,11 @@ def main(argv):
         try:
             # sys as python gives it, left so afterwards (restore=False).
             with target.as_main(restore=False) as main_module:
-                debugger.run(code, vars(main_module))   # stops at line 1
+                if code is None:          # a loader runs it (a notebook)
+                    debugger.runcall(target.run, restore=False,
+                                     module=main_module)
+                else:
+                    debugger.run(code, vars(main_module))   # stops at 1
         except pdb.Restart:               # "restart" / "run"
             target = target.again()       # the same file, argv as given
             print("Restarting", target.filename)

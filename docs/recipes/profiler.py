@@ -2,6 +2,8 @@
 -c CODE | TARGET] [ARGS...]`` runs the target as ``python`` would and
 profiles the program alone: runpath_spec finds and compiles it before the
 profiler starts, so none of its calls (or the tool's) are counted."""
+from __future__ import annotations
+
 import cProfile
 import pstats
 import sys
@@ -9,7 +11,7 @@ import sys
 from runpath_spec import MainTarget
 
 
-def main(argv):
+def main(argv: list[str]) -> int:
     out = None
     if argv[:1] == ["-o"]:
         out, argv = argv[1], argv[2:]
@@ -28,7 +30,10 @@ def main(argv):
         with target.as_main(restore=False) as main_module:
             profiler.enable()
             try:
-                exec(code, vars(main_module))
+                if code is None:          # a loader runs it (a notebook)
+                    target.run(restore=False, module=main_module)
+                else:
+                    exec(code, vars(main_module))
             finally:
                 profiler.disable()
     except BaseException as exc:
