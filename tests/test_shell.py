@@ -509,3 +509,44 @@ def test_dash_c_without_code_is_a_usage_error(tmp_path):
     out = _run(["-m", "runpath_spec", "-c"], tmp_path)
     assert out.returncode == 2
     assert out.stderr.endswith("error: -c expects an argument\n")
+
+
+def test_a_version_missing_from_the_table_reads_runpy(monkeypatch):
+    monkeypatch.setattr(_shell, "RUNPY_LINES", {})
+    assert _shell.runpy_lines() == _shell.lines_in_source(
+        _shell.runpy_file()[1])
+
+
+def test_python_traceback_heads_dash_m_with_runpys_frames(tmp_path,
+                                                          monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "tb_mod_rps.py").write_text("def f():\n    1/0\nf()\n")
+    target = runpath_spec.MainTarget("tb_mod_rps", module=True)
+    with pytest.raises(ZeroDivisionError) as info:
+        target.run()
+    tb = target.python_traceback(info.value)
+    entries = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        entries.append((code.co_filename, code.co_name, tb.tb_lineno))
+        tb = tb.tb_next
+    runpy, lines = _shell.runpy_file()[0], _shell.runpy_lines()
+    assert entries[:2] == [(runpy, "_run_module_as_main", lines["run"]),
+                           (runpy, "_run_code", lines["exec"])]
+    assert [e[1:] for e in entries[2:]] == [("<module>", 3), ("f", 2)]
+    # own_traceback stays the program's frames alone.
+    own = target.own_traceback(info.value.__traceback__)
+    assert own.tb_frame.f_code is target.code
+
+
+def test_is_program_keeps_a_tools_frames_out_of_a_script(tmp_path):
+    (tmp_path / "s.py").write_text("import json\njson.loads('x')\n")
+    target = runpath_spec.MainTarget(str(tmp_path / "s.py"))
+    with pytest.raises(ValueError) as info:
+        target.run()
+    tb, kept = info.value.__traceback__, []
+    while tb is not None:
+        if target.is_program(tb):
+            kept.append(tb.tb_lineno)
+        tb = tb.tb_next
+    assert kept == [2]  # json's frames and ours are not the program's
