@@ -22,7 +22,7 @@ multiprocessing has made that alias), so classes defined in it pickle.
 import os
 import sys
 
-from . import _shell, _sysstate
+from . import _sysstate
 from ._executor import execute
 from ._finders import FOREIGN_KINDS, find_path
 from ._loaders import code_for_spec
@@ -270,7 +270,7 @@ class MainTarget:
     def __init__(self, target, argv=None, *, module=False, command=False,
                  profile="python", check_source=False, import_hooks=False,
                  loaders=None, cache=False, alias_main=False):
-        _shell.arm_sigint()  # before a parent package or the target runs
+        _arm_sigint()  # before a parent package or the target runs
         #: PEP 499 (-m only): the module is also sys.modules[spec.name].
         self.alias_main = bool(alias_main) and module
         self._setup(target, argv, module, profile,
@@ -477,6 +477,7 @@ class MainTarget:
         if code is None:
             if self.kind not in FOREIGN_KINDS:
                 return None  # it never compiled: no frame of it ran
+            from . import _shell
             # A loader ran it (PEP 451): its first frame below ours.
             return _shell.after(tb, _PACKAGE_DIR, keep=False)
         filename = code.co_filename
@@ -497,10 +498,11 @@ class MainTarget:
         script and, for ``-m`` and a directory, runpy's and importlib's
         frames, as python shows them.  The tool's and runpath_spec's
         frames are never in it."""
+        from . import _shell  # only once something ended
         tb = exc.__traceback__
         own = self._program_traceback(tb)
         if own is not None:
-            if self.kind in _shell.RUNPY_KINDS:
+            if self.kind in _RUNPY_KINDS:
                 return _shell.runner_traceback(["run", "exec"], own)
             return own
         if isinstance(exc, SyntaxError):
@@ -522,15 +524,20 @@ class MainTarget:
         ``KeyboardInterrupt`` the process dies of SIGINT once atexit
         handlers have run (status 130 in a shell).  A target that could
         not be compiled reports as :meth:`start_failed` does."""
-        if exc is not None and not isinstance(exc, SystemExit):
+        if exc is None:  # it returned: nothing to report
+            _forget_file(self.module, self.kind)
+            return 0
+        from . import _shell  # only once something was raised
+        if not isinstance(exc, SystemExit):
             if self._program_traceback(exc.__traceback__) is None and \
                     isinstance(exc, _runpath_error()):
                 return _cannot_start(exc, self._target, self.kind)
             tb = self.python_traceback(exc)
         else:
             tb = None
-        return _shell.finish(exc, self.module, self.kind, tb,
-                             custom_printer=self.kind in FOREIGN_KINDS)
+        return _shell.finish(exc, lambda: _forget_file(self.module,
+                                                      self.kind),
+                             tb, custom_printer=self.kind in FOREIGN_KINDS)
 
     @staticmethod
     def start_failed(exc, target, *, module=False):
@@ -540,7 +547,8 @@ class MainTarget:
         ``No module named ...`` and runpy's other refusals (1), a
         ``SyntaxError`` (1), and for ``-m`` whatever a parent package
         raised, as :meth:`finish` reports it."""
-        _shell.arm_sigint()
+        _arm_sigint()
+        from . import _shell
         kind = "module" if module else "source"
         if isinstance(exc, _runpath_error()) or (
                 isinstance(exc, OSError) and not module):
@@ -559,7 +567,44 @@ class MainTarget:
                 _shell.after(exc.__traceback__, _PACKAGE_DIR))
         else:
             tb = _shell.after(exc.__traceback__, _PACKAGE_DIR)
-        return _shell.finish(exc, None, kind, tb)
+        return _shell.finish(exc, lambda: None, tb)
+
+
+# The kinds runpy runs (python's -m, directory and zip): runpy's globals
+# keep __file__, and runpy's frames head their tracebacks.
+_RUNPY_KINDS = frozenset(["directory", "zip", "module"])
+
+
+def _forget_file(module, kind):
+    """python takes ``__file__`` and ``__cached__`` back out of a script's
+    ``__main__`` when it ends (``_PyRun_SimpleFileObject``); runpy's
+    entries keep them, and so does PyPy."""
+    if kind in _RUNPY_KINDS or _PYPY:
+        return
+    namespace = getattr(module, "__dict__", {})
+    namespace.pop("__file__", None)
+    namespace.pop("__cached__", None)
+
+
+_ARMED = []
+
+
+def _arm_sigint():
+    """Register, once, the atexit handler that kills the process by SIGINT
+    after an uncaught ``KeyboardInterrupt`` (:meth:`MainTarget.finish`).
+    Registered before the program runs, it runs after the program's own
+    handlers (last in, first out), as python's death by SIGINT comes
+    after them."""
+    if not _ARMED:
+        import atexit  # built in: free
+        atexit.register(_sigint_if_interrupted)
+        _ARMED.append(True)
+
+
+def _sigint_if_interrupted():  # pragma: no cover - runs in a subprocess
+    shell = sys.modules.get(__package__ + "._shell")
+    if shell is not None:  # nothing ended through finish() otherwise
+        shell.sigint_if_interrupted()
 
 
 def _runpath_error():
@@ -573,6 +618,7 @@ def _compile_error_traceback(exc, kind, spec, target):
     """What python shows above a ``SyntaxError`` in the target's own code:
     nothing for a script; runpy's and importlib's frames for ``-m`` and a
     directory; runpy's for a zip (zipimport's are not made up)."""
+    from . import _shell
     if kind == "module":
         anchors = ["find_module", "get_code"]
         origin = getattr(spec, "origin", None) or ""

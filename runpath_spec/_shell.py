@@ -15,30 +15,15 @@ running version takes it.
 import os
 import sys
 
-__all__ = ["arm_sigint", "forget_file", "finish", "report", "exit_status",
+__all__ = ["sigint_if_interrupted", "finish", "report", "exit_status",
            "runner_traceback", "importlib_frames", "chained", "after",
-           "RUNPY_KINDS", "RUNPY_LINES", "ANCHORS", "lines_in_source",
-           "runpy_file"]
+           "RUNPY_LINES", "ANCHORS", "lines_in_source", "runpy_file"]
 
 _PYPY = sys.implementation.name == "pypy"
 # 3.14 takes __file__ out as soon as the script ends, before it prints an
 # error (sys.excepthook sees no __file__) or handles SystemExit; earlier
 # versions after printing, and not at all on SystemExit.
 _FORGET_FILE_FIRST = sys.version_info >= (3, 14)
-# The kinds runpy runs (python's -m, directory and zip): runpy's globals
-# keep __file__, and runpy's frames head their tracebacks.
-RUNPY_KINDS = frozenset(["directory", "zip", "module"])
-
-
-def forget_file(module, kind):
-    """python takes ``__file__`` and ``__cached__`` back out of a script's
-    ``__main__`` when it ends; runpy's entries keep them, and so does
-    PyPy."""
-    if kind in RUNPY_KINDS or _PYPY:
-        return
-    namespace = getattr(module, "__dict__", {})
-    namespace.pop("__file__", None)
-    namespace.pop("__cached__", None)
 
 
 def _set_last(exc):
@@ -68,19 +53,16 @@ def exit_status(exc):
     return 1
 
 
-def finish(exc, module, kind, traceback, custom_printer=False):
-    """python's last steps for a program that ended with *exc* (``None``:
-    it returned) in *module*; *traceback* is the one python shows.  The
-    exit status."""
-    if exc is None:
-        forget_file(module, kind)
-        return 0
+def finish(exc, forget, traceback, custom_printer=False):
+    """python's last steps for a program that ended with *exc*; *forget*
+    takes ``__file__`` out of its ``__main__`` (when python does);
+    *traceback* is the one python shows.  The exit status."""
     if _FORGET_FILE_FIRST:
-        forget_file(module, kind)
+        forget()
     if isinstance(exc, SystemExit):
         return exit_status(exc)  # before 3.14 python exits at once
     report(exc, traceback, custom_printer)
-    forget_file(module, kind)
+    forget()
     if isinstance(exc, KeyboardInterrupt):
         global _SIGINT_AT_EXIT
         _SIGINT_AT_EXIT = True
@@ -103,22 +85,10 @@ def report(exc, traceback, custom_printer=False):
 
 
 _SIGINT_AT_EXIT = False
-_ARMED = False
 
 
-def arm_sigint():
-    """Register, once, the atexit handler that kills the process by SIGINT
-    after an uncaught ``KeyboardInterrupt``.  Registered before the
-    program runs, it runs after the program's own handlers (last in,
-    first out), as python's death by SIGINT comes after them."""
-    global _ARMED
-    if not _ARMED:
-        import atexit  # built in: free
-        atexit.register(_sigint_if_interrupted)
-        _ARMED = True
-
-
-def _sigint_if_interrupted():  # pragma: no cover - exercised in a subprocess
+def sigint_if_interrupted():  # pragma: no cover - exercised in a subprocess
+    """Die of SIGINT if :func:`finish` saw a ``KeyboardInterrupt``."""
     if not _SIGINT_AT_EXIT:
         return
     import signal
