@@ -42,7 +42,6 @@ def main(argv: list[str]) -> int:
     else:
         sys.settrace(None)
         status = target.finish()
-    threading.settrace(None)
     out = open(report, "w") if report else sys.stderr
     out.write("%s: %d lines ran: %s\n" % (
         target.filename, len(lines), " ".join(map(str, sorted(lines)))))
