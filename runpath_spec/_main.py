@@ -215,6 +215,7 @@ class _AsMain:
                                                   restore))
 
     def __enter__(self):
+        _arm_sigint()  # before the target's own atexit handlers
         entered = []
         try:
             for change in self._changes:
@@ -270,7 +271,11 @@ class MainTarget:
     def __init__(self, target, argv=None, *, module=False, command=False,
                  profile="python", check_source=False, import_hooks=False,
                  loaders=None, cache=False, alias_main=False):
-        _arm_sigint()  # before a parent package or the target runs
+        if "atexit" in sys.modules:
+            # Before a parent package (-m) registers its own handlers; a
+            # find that an audit hook vetoes imports nothing new, so
+            # otherwise as_main() does it, before the target runs.
+            _arm_sigint()
         #: PEP 499 (-m only): the module is also sys.modules[spec.name].
         self.alias_main = bool(alias_main) and module
         self._setup(target, argv, module, profile,
