@@ -47,6 +47,15 @@ _WHERE = {
     "TraceStep": "_trace",
     "explain": "_explain",
     "format_explanation": "_explain",
+    # What the CLI uses, so that it needs nothing private.
+    "PROFILE_NAMES": "_profiles",
+    "load_class": "_plugins",
+    "check_loader_suffixes": "_plugins:check_suffixes",
+    # ("module:attribute": defined there under another name)
+    "install_runpy": "_install:install",
+    "uninstall_runpy": "_install:uninstall",
+    "runpy_status": "_install:status",
+    "InstallError": "_install",
 }
 #: Public submodules that are attributes of the package on first use (as
 #: they were when this module imported everything); not in ``__all__``.
@@ -63,9 +72,10 @@ def __getattr__(name):
     if where is None:
         raise AttributeError("module {!r} has no attribute {!r}".format(
             __name__, name))
+    where, _, attr = where.partition(":")  # "module:attribute"
     module = _submodule(where)
     try:
-        value = getattr(module, name)
+        value = getattr(module, attr or name)
     except AttributeError:
         if not getattr(module.__spec__, "_initializing", False):
             raise

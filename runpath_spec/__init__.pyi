@@ -12,8 +12,8 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from importlib.machinery import ModuleSpec, SourceFileLoader, SourcelessFileLoader
 from contextlib import AbstractContextManager
-from types import CodeType, ModuleType, TracebackType
-from typing import Any, Literal, Protocol
+from types import CodeType, FrameType, ModuleType, TracebackType
+from typing import Any, Literal, Protocol, TextIO
 
 from _typeshed import ReadableBuffer, StrPath
 from typing_extensions import TypeAlias, type_check_only
@@ -62,6 +62,13 @@ __all__ = [
     "TraceStep",
     "explain",
     "format_explanation",
+    "PROFILE_NAMES",
+    "load_class",
+    "check_loader_suffixes",
+    "install_runpy",
+    "uninstall_runpy",
+    "runpy_status",
+    "InstallError",
 ]
 
 __version__: str
@@ -76,7 +83,13 @@ _Profile: TypeAlias = Literal["runpy", "python", "spec"]
 # ("source", "bytecode"), by a loader registered for its suffix ("custom")
 # or claimed by an import hook ("hook"); a sys.path entry with a __main__
 # ("directory", "zip"); or a module name ("module").
-_Kind: TypeAlias = Literal["source", "bytecode", "directory", "zip", "custom", "hook", "module"]
+# "command" and "stdin": python -c CODE and python - (no spec, no file).
+_Kind: TypeAlias = Literal[
+    "source", "bytecode", "directory", "zip", "custom", "hook", "module", "command", "stdin"
+]
+
+# What is_program() accepts: a frame, a code object or a traceback entry.
+_FrameLike: TypeAlias = FrameType | CodeType | TracebackType
 
 class _CodeLoader(Protocol):
     # What runpath_spec asks of a custom loader: the code of the module.
@@ -122,15 +135,20 @@ def run_main(
     argv: Iterable[str | bytes] | None = ...,
     *,
     module: bool = ...,
+    command: bool = ...,
     profile: _Profile = ...,
     check_source: bool = ...,
     import_hooks: bool = ...,
     loaders: _Loaders | None = ...,
     cache: bool = ...,
+    restore: bool = ...,
+    alias_main: bool = ...,
 ) -> dict[str, Any]: ...
 
 class MainTarget:
-    # The spec, its code and the sys state the target runs with.
+    # The spec, its code and the sys state the target runs with.  (The
+    # spec is None for -c and stdin: typed ModuleSpec all the same, as
+    # every other kind has one; check kind first.)
     spec: ModuleSpec
     kind: _Kind
     profile: _Profile
@@ -143,17 +161,21 @@ class MainTarget:
     replace: bool
     # The module the target last ran in (run, as_main); None before.
     module: ModuleType | None
+    # PEP 499 (-m only): the module is also sys.modules[spec.name].
+    alias_main: bool
     def __init__(
         self,
         target: _StrOrBytesPath,
         argv: Iterable[str | bytes] | None = ...,
         *,
         module: bool = ...,
+        command: bool = ...,
         profile: _Profile = ...,
         check_source: bool = ...,
         import_hooks: bool = ...,
         loaders: _Loaders | None = ...,
         cache: bool = ...,
+        alias_main: bool = ...,
     ) -> None: ...
     # The code run() executes, compiled (or read) on first use: a
     # SyntaxError or PycError is raised here.  None where the loader is not
@@ -171,11 +193,13 @@ class MainTarget:
         argv: Iterable[str | bytes] | None = ...,
         *,
         module: bool = ...,
+        command: bool = ...,
         profile: _Profile = ...,
         check_source: bool = ...,
         import_hooks: bool = ...,
         loaders: _Loaders | None = ...,
         cache: bool = ...,
+        alias_main: bool = ...,
     ) -> MainTarget: ...
     @property
     def argv(self) -> list[str]: ...
@@ -183,12 +207,38 @@ class MainTarget:
     def attrs(self) -> dict[str, Any]: ...
     # sys set up as python would (argv, sys.path[0], __main__, __mp_main__)
     # around a fresh module with attrs(), for a tool that runs code itself.
-    def as_main(self, *, restore: bool = ...) -> AbstractContextManager[ModuleType]: ...
-    def run(self, *, restore: bool = ...) -> dict[str, Any]: ...
-    # A fresh target for a re-run, found anew by its absolute path.
+    # init_globals go in before attrs(); module: run in that module.
+    def as_main(
+        self,
+        *,
+        restore: bool = ...,
+        init_globals: Mapping[str, Any] | None = ...,
+        module: ModuleType | None = ...,
+    ) -> AbstractContextManager[ModuleType]: ...
+    def run(
+        self,
+        *,
+        restore: bool = ...,
+        init_globals: Mapping[str, Any] | None = ...,
+        module: ModuleType | None = ...,
+    ) -> dict[str, Any]: ...
+    # A fresh target for a re-run: the file found first, argv as given.
     def again(self) -> MainTarget: ...
     # The traceback from the target's own code on.
     def own_traceback(self, tb: TracebackType | None) -> TracebackType | None: ...
+    # The file name the program's frames report (co_filename).
+    @property
+    def filename(self) -> str: ...
+    # Is this frame (code, traceback entry) the program's own?
+    def is_program(self, frame: _FrameLike) -> bool: ...
+    # The traceback python shows for exc (runpy's frames for -m, dir, zip).
+    def python_traceback(self, exc: BaseException) -> TracebackType | None: ...
+    # python's last steps after the program ended with exc: the exit status.
+    def finish(self, exc: BaseException | None = ...) -> int: ...
+    # What python prints, and its status, for a target that raised exc
+    # before it ran (in the constructor).
+    @staticmethod
+    def start_failed(exc: BaseException, target: _StrOrBytesPath, *, module: bool = ...) -> int: ...
 
 def spec_from_path(
     path: _StrOrBytesPath,
@@ -295,3 +345,18 @@ class Trace:
 # with the trace that recorded the finding, why); runs nothing.
 def explain(target: MainTarget, trace: Trace | None = ...) -> dict[str, Any]: ...
 def format_explanation(info: Mapping[str, Any], format: Literal["text", "dot"] = ...) -> str: ...
+
+# What the CLI uses, public so that it needs nothing private.
+# The profiles' names, in the documentation's order.
+PROFILE_NAMES: tuple[_Profile, ...]
+# The object a "module:attr.attr" reference names (imported).
+def load_class(reference: str) -> Any: ...
+# The suffixes as a list, checked as register_loader checks them
+# (ValueError: not like '.hy').
+def check_loader_suffixes(suffixes: str | Iterable[str]) -> list[str]: ...
+# --install-runpy, --uninstall-runpy, --runpy-status: the exit status.
+def install_runpy(user: bool = ..., out: TextIO | None = ...) -> int: ...
+def uninstall_runpy(user: bool = ..., out: TextIO | None = ...) -> int: ...
+def runpy_status(user: bool = ..., out: TextIO | None = ...) -> int: ...
+
+class InstallError(Exception): ...

@@ -1,20 +1,24 @@
-"""``python -m runpath_spec [options] (TARGET | -m MOD) [ARGS...]``.
+"""``python -m runpath_spec [options] (TARGET | -m MOD | -c CODE | -) [ARGS...]``.
 
-Behaves like ``python TARGET ARGS`` (or ``python -m MOD ARGS``): the same
-namespace, ``sys.argv`` and ``sys.path``, the same output, the same
-traceback (without runpath_spec's own frames) and exit status.
+Behaves like ``python TARGET ARGS`` (or ``-m MOD``, ``-c CODE``, ``-``): the
+same namespace, ``sys.argv`` and ``sys.path``, the same output, the same
+traceback (runpy's frames for ``-m``, directories and zips, none of
+runpath_spec's) and exit status.  Built on the public API alone: what it
+needs is in ``runpath_spec.__all__``.
 """
 
 import os
 import sys
 
 USAGE_TEMPLATE = """\
-usage: python -m runpath_spec [options] (TARGET | -m MOD) [ARGS...]
+usage: python -m runpath_spec [options] (TARGET | -m MOD | -c CODE | -)
+                               [ARGS...]
        python -m runpath_spec (--install-runpy | --uninstall-runpy |
                                --runpy-status) [--user]
 
-Run TARGET (a script, .pyc, directory or zip with __main__) or module MOD
-the way `python TARGET ARGS` / `python -m MOD ARGS` would.
+Run TARGET (a script, .pyc, directory or zip with __main__), module MOD,
+CODE or the program on stdin (-) the way `python TARGET ARGS`,
+`python -m MOD ARGS`, `python -c CODE ARGS` or `python - ARGS` would.
 
 options:
   --profile {{{profiles}}}
@@ -28,6 +32,8 @@ options:
   --loader SUFFIX=MOD:CLASS
                     use loader class MOD:CLASS for files ending in SUFFIX
                     (register_loader); repeatable
+  --alias-main      with -m: the running module is also sys.modules[MOD]
+                    (PEP 499), so `import MOD` does not run it a second time
   --explain         run nothing: show the spec, each profile's dunders, the
                     sys changes and (for bytecode) the decoded header
   --json            with --explain: print one JSON object
@@ -48,8 +54,8 @@ options:
 
 
 def _usage():
-    from ._profiles import PROFILES
-    return USAGE_TEMPLATE.format(profiles=",".join(PROFILES))
+    from runpath_spec import PROFILE_NAMES
+    return USAGE_TEMPLATE.format(profiles=",".join(PROFILE_NAMES))
 
 
 class _UsageError(Exception):
@@ -60,16 +66,17 @@ class _UsageError(Exception):
 _FLAGS = {"--check-source": "check_source", "--import-hooks": "import_hooks",
           "--cache": "cache", "--explain": "explain", "--json": "json",
           "--trace": "trace", "--dot": "dot",
-          "--user": "user"}
+          "--user": "user", "--alias-main": "alias_main"}
 
-#: Options that run no target: option -> the function of _install it calls.
-_ACTIONS = {"--install-runpy": "install", "--uninstall-runpy": "uninstall",
-            "--runpy-status": "status"}
+#: Options that run no target: option -> the runpath_spec function it calls.
+_ACTIONS = {"--install-runpy": "install_runpy",
+            "--uninstall-runpy": "uninstall_runpy",
+            "--runpy-status": "runpy_status"}
 
 
 def _profile_value(argv, i):
     """``(value, next index)`` of ``--profile VALUE``/``--profile=VALUE``."""
-    from ._profiles import PROFILES
+    from runpath_spec import PROFILE_NAMES as PROFILES
     arg = argv[i]
     if "=" in arg:
         value = arg.split("=", 1)[1]
@@ -116,9 +123,10 @@ def _list_value(option, value):
             raise _UsageError("--loader expects SUFFIX=MOD:CLASS, like "
                               "'.hy=hy.importer:HyLoader', got {!r}".format(
                                   value))
-        from ._plugins import check_suffixes  # register_loader's own rule
+        # register_loader's own rule, before anything is imported.
+        from runpath_spec import check_loader_suffixes
         try:
-            check_suffixes(suffix)
+            check_loader_suffixes(suffix)
         except ValueError as exc:
             raise _UsageError("--loader {!r}: {}".format(value, exc)) \
                 from None
@@ -130,19 +138,22 @@ def _list_value(option, value):
 
 
 def _module_target(argv, i):
-    """``(module, args)`` of ``-m MOD ARGS`` or ``-mMOD ARGS`` at *i*."""
+    """``(module, args)`` of ``-m MOD ARGS`` or ``-mMOD ARGS`` at *i* (and
+    of ``-c CODE ARGS``)."""
     arg = argv[i]
     if len(arg) > 2:
         return arg[2:], argv[i + 1:]
     if i + 1 == len(argv):
-        raise _UsageError("-m expects a module name")
+        raise _UsageError("-m expects a module name" if arg == "-m"
+                          else "-c expects an argument")
     return argv[i + 1], argv[i + 2:]
 
 
 def _parse(argv):
     """``(options, target, args)``; ``target`` is ``None`` for --help and
     --version.  Options end at the target (or ``--``), as python's do."""
-    opts = {"profile": "python", "module": False, "action": None,
+    opts = {"profile": "python", "module": False, "command": False,
+            "action": None,
             "hooks": [], "loaders": []}
     opts.update(dict.fromkeys(_FLAGS.values(), False))
     i = 0
@@ -161,8 +172,8 @@ def _parse(argv):
             option = arg.split("=", 1)[0]
             value, i = _option_value(argv, i)
             opts[_LISTS[option]].append(_list_value(option, value))
-        elif arg.startswith("-m"):
-            opts["module"] = True
+        elif arg.startswith("-m") or arg.startswith("-c"):
+            opts["module" if arg.startswith("-m") else "command"] = True
             module, args = _module_target(argv, i)
             return _checked(opts, [module] + args)
         elif arg == "--":
@@ -179,7 +190,7 @@ def _parse(argv):
 def _checked(opts, rest):
     """``(options, target, args)`` once the options are read."""
     if opts["action"] is not None:
-        if rest or opts["module"]:
+        if rest or opts["module"] or opts["command"]:
             raise _UsageError("{} takes no TARGET".format(opts["action"]))
         return opts, None, []
     if opts["user"]:
@@ -187,6 +198,9 @@ def _checked(opts, rest):
                           "--uninstall-runpy or --runpy-status")
     if not rest:
         raise _UsageError("expected a TARGET or -m MOD")
+    if opts["explain"] and (opts["command"] or rest[0] == "-"):
+        raise _UsageError("--explain expects a TARGET file or -m MOD, "
+                          "got {}".format("-c" if opts["command"] else "-"))
     return opts, rest[0], rest[1:]
 
 
@@ -224,7 +238,7 @@ def _install_hooks(opts):
     """Run the ``--hook``s and register the ``--loader``s, in order.  The
     values the hooks return are kept (an uninstaller, a manager) for as
     long as the process lives."""
-    from ._plugins import load_class, register_loader
+    from runpath_spec import load_class, register_loader
     for hook in opts["hooks"]:
         _install_hook(hook, load_class)
     for suffix, reference in opts["loaders"]:
@@ -234,54 +248,25 @@ def _install_hooks(opts):
 _KEPT = []
 
 
-def _runpath_error():
-    """RunpathError, for an ``except`` clause: evaluated only once
-    something was raised, so a target that runs never imports the errors
-    module."""
-    from .errors import RunpathError
-    return RunpathError
-
-
 def _prepare(target, args, opts):
     """The :class:`MainTarget`, or the exit status python gives a target
     it cannot run, after printing what python prints."""
-    from ._main import MainTarget
+    from runpath_spec import MainTarget
     find = (MainTarget.found_without_running if opts["explain"]
             else MainTarget)
     try:
-        prepared = find(target, args, module=opts["module"],
-                        profile=opts["profile"],
-                        check_source=opts["check_source"],
-                        import_hooks=opts["import_hooks"],
-                        cache=opts["cache"])
-        if not opts["explain"]:
-            prepared.code  # compiled now: a bad pyc cannot run either
-        return prepared
-    except SyntaxError as exc:
-        # python shows the error alone, without a traceback (the default
-        # hook prints exc.__traceback__, whatever tb it is given).
-        exc.__traceback__ = None
-        sys.excepthook(type(exc), exc, None)
-        return 1
-    except _runpath_error() as exc:
-        # What python (runpy's _Error) prints for a target it cannot run.
-        sys.stderr.write("{}: {}\n".format(sys.executable, exc))
-        return 1
-    except OSError as exc:
-        where = exc.filename if exc.filename is not None else target
-        if where == os.path.abspath(target):
-            from ._profiles import python_file
-            where = python_file(target)  # as python shows it (3.8: as given)
-        shown = os.fsdecode(where)
-        if sys.implementation.name != "pypy":  # PyPy prints it bare
-            shown = repr(shown)
-        sys.stderr.write("{}: can't open file {}: [Errno {}] {}\n".format(
-            _program(), shown, exc.errno, exc.strerror))
-        return 2
+        return find(target, args, module=opts["module"],
+                    command=opts["command"], profile=opts["profile"],
+                    alias_main=opts["alias_main"],
+                    check_source=opts["check_source"],
+                    import_hooks=opts["import_hooks"],
+                    cache=opts["cache"])
+    except BaseException as exc:  # a parent package's (-m) included
+        return MainTarget.start_failed(exc, target, module=opts["module"])
 
 
 def _explain(prepared, target, opts, trace):
-    from . import explain, format_explanation
+    from runpath_spec import explain, format_explanation
     info = explain(prepared, trace)
     info = dict({"target": target, "module": opts["module"]}, **info)
     if opts["module"]:
@@ -312,7 +297,7 @@ def _explain_trace(opts):
     records the finding with, else ``None``."""
     if not (opts["explain"] and (opts["trace"] or opts["dot"])):
         return None
-    from . import Trace
+    from runpath_spec import Trace
     return Trace()
 
 
@@ -327,58 +312,16 @@ def _failed_trace(trace, opts):
         print(trace.format())
 
 
-def _report(prepared, exc):
-    """Print the target's uncaught exception as python does."""
-    # The default hook prints exc.__traceback__, whatever tb it is given.
-    exc.__traceback__ = prepared.own_traceback(exc.__traceback__)
-    if prepared.kind in ("custom", "hook") and \
-            sys.excepthook is sys.__excepthook__:
-        # A custom loader's source (a notebook's cells) is known only
-        # to linecache, which the C printer does not read before 3.13.
-        import traceback
-        traceback.print_exception(type(exc), exc, exc.__traceback__)
-    else:
-        sys.excepthook(type(exc), exc, exc.__traceback__)
-
-
-def _forget_file(prepared):
-    """python takes ``__file__`` and ``__cached__`` back out of a script's
-    ``__main__`` when it ends, before atexit handlers and lingering
-    threads run (``_PyRun_SimpleFileObject``); runpy's entries keep them."""
-    if prepared.kind in ("directory", "zip", "module") or \
-            sys.implementation.name == "pypy":  # PyPy keeps it
-        return
-    namespace = getattr(prepared.module, "__dict__", {})
-    namespace.pop("__file__", None)
-    namespace.pop("__cached__", None)
-
-
-# 3.14 takes __file__ out as soon as the script ends, before it prints an
-# error (sys.excepthook sees no __file__) or handles SystemExit; earlier
-# versions after printing, and not at all on SystemExit.
-_FORGET_FILE_FIRST = sys.version_info >= (3, 14)
-
-
 def _run(prepared):
-    """Run the target; report its exception as python would."""
+    """Compile and run the target; end as python would: the status."""
     try:
+        prepared.code  # compiled first: a bad pyc cannot run either
         # python leaves sys as the target left it, for atexit handlers,
         # sys.excepthook and threads still running: so does the CLI.
         prepared.run(restore=False)
-    except SystemExit:
-        if _FORGET_FILE_FIRST:
-            _forget_file(prepared)
-        raise  # before 3.14 python exits at once: __file__ stays
     except BaseException as exc:
-        if _FORGET_FILE_FIRST:
-            _forget_file(prepared)
-        _report(prepared, exc)
-        _forget_file(prepared)
-        if isinstance(exc, KeyboardInterrupt):
-            _die_of_sigint_at_exit()
-        return 1
-    _forget_file(prepared)
-    return 0
+        return prepared.finish(exc)
+    return prepared.finish()
 
 
 def main(argv=None):
@@ -394,7 +337,7 @@ def main(argv=None):
         sys.stdout.write(_usage())
         return 0
     if opts.get("version"):
-        from . import __version__
+        from runpath_spec import __version__
         print("runpath_spec", __version__)
         return 0
     if opts["action"] is not None:
@@ -420,42 +363,18 @@ def main(argv=None):
         return prepared
     if opts["explain"]:
         return _explain(prepared, target, opts, trace)
-    import atexit  # built in: free
-    atexit.register(_sigint_if_interrupted)  # before the target's handlers
     return _run(prepared)
 
 
 def _runpy_action(opts):
     """--install-runpy, --uninstall-runpy or --runpy-status."""
-    from . import _install
-    action = getattr(_install, _ACTIONS[opts["action"]])
+    import runpath_spec
+    action = getattr(runpath_spec, _ACTIONS[opts["action"]])
     try:
         return action(user=opts["user"])
-    except (_install.InstallError, OSError) as exc:
+    except (runpath_spec.InstallError, OSError) as exc:
         sys.stderr.write("error: {}\n".format(exc))
         return 1
-
-
-def _die_of_sigint_at_exit():
-    """Exit as python does on an uncaught KeyboardInterrupt: threads are
-    waited for and atexit handlers run, then the process dies by SIGINT.
-    An atexit handler registered now runs first (they run last in, first
-    out), so the one registered before the target ran does it."""
-    global _SIGINT_AT_EXIT
-    _SIGINT_AT_EXIT = True
-
-
-_SIGINT_AT_EXIT = False
-
-
-def _sigint_if_interrupted():  # pragma: no cover - exercised in a subprocess
-    if not _SIGINT_AT_EXIT:
-        return
-    import signal
-    sys.stdout.flush()
-    sys.stderr.flush()
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    os.kill(os.getpid(), signal.SIGINT)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,8 @@ __all__ = ["MAGIC_NUMBER", "cache_from_source", "spec_from_file_location",
            "is_importlibs_own", "LoaderSteps",
            "refresh_zip_directory", "thread_local",
            "check_hash_based_pycs", "cached_is_unset",
-           "code_from_timestamp_pyc", "import_with_finder"]
+           "code_from_timestamp_pyc", "import_with_finder",
+           "register_command_source"]
 
 
 def fix_co_filename(code, path):
@@ -75,6 +76,19 @@ def code_from_timestamp_pyc(data, source_mtime, source_size, name, path):
         # ValueError and TypeError included), and nothing else: if a
         # CPython release renames or changes them, a test fails instead.
         return None
+
+
+def register_command_source(code, source):
+    """Give ``python -c``'s source to linecache, as CPython 3.13+ does
+    (``_PyRun_SimpleStringFlagsWithName`` calls ``linecache._register_code``),
+    so that a traceback shows its lines."""
+    import linecache
+    register = getattr(linecache, "_register_code", None)
+    if register is not None:
+        # 3.13 keys the entry by the file name (python passes it as the
+        # "code"); 3.14+ by each code object in it.
+        register(code if sys.version_info >= (3, 14) else "<string>",
+                 source, "<string>")
 
 
 def check_hash_based_pycs():

@@ -16,7 +16,8 @@ from importlib.machinery import SourceFileLoader, SourcelessFileLoader
 from ._versions import PYPY
 
 __all__ = ["Kind", "SOURCE", "BYTECODE", "DIRECTORY", "ZIP", "MODULE",
-           "CUSTOM", "HOOK", "HOOKED_DIRECTORY", "HOOKED_ZIP",
+           "CUSTOM", "HOOK", "COMMAND", "STDIN", "HOOKED_DIRECTORY",
+           "HOOKED_ZIP",
            "startup_added_path0"]
 
 
@@ -38,11 +39,20 @@ class Kind(str):
     #: Is the target a ``sys.path`` entry (a directory or zip) whose
     #: ``__main__`` runs, the entry first on ``sys.path`` meanwhile?
     is_entry = False
+    #: Is it a directory whose ``__main__`` runs (hooked or not)?
+    is_directory = False
     #: Is it a plain file that runpath_spec's own loaders read (its path
     #: is what runpy shows as ``__file__``)?
     own_file = False
     #: Why this kind's loader was chosen, as ``--explain --trace`` says.
     reason = ""
+    #: Does python run it through runpy (``-m``, a directory, a zip)?  Then
+    #: runpy's frames head its tracebacks and its ``__main__`` keeps
+    #: ``__file__``.
+    through_runpy = False
+    #: The file name the code of a ``-c`` or stdin program reports, else
+    #: ``None``: it has no file.
+    text_filename = None
 
     def path0(self, path):
         """The ``sys.path[0]`` python's start-up gives this kind of target
@@ -84,6 +94,7 @@ class _Bytecode(Kind):
 class _Entry(Kind):
     __slots__ = ()
     is_entry = True
+    through_runpy = True
 
     def path0(self, path):
         # The entry itself, even under -I/-P.
@@ -92,6 +103,7 @@ class _Entry(Kind):
 
 class _Module(Kind):
     __slots__ = ()
+    through_runpy = True
     reason = ("the loader of the spec the finders gave (as python -m "
               "would, the parent packages not imported)")
 
@@ -120,12 +132,33 @@ class _Hook(_Foreign):
 
 class _Directory(_Entry):
     __slots__ = ()
+    is_directory = True
     reason = "the loader the directory's own finder gave its __main__"
 
 
 class _Zip(_Entry):
     __slots__ = ()
     reason = "the loader the zip file's own finder gave its __main__"
+
+
+class _Text(Kind):
+    """A program given as text: ``-c CODE`` or ``-`` (stdin)."""
+
+    __slots__ = ()
+
+    def path0(self, path=None):
+        # '' (the current directory, as it is when imports happen).
+        return "" if startup_added_path0() else None
+
+
+class _Command(_Text):
+    __slots__ = ()
+    text_filename = "<string>"
+
+
+class _Stdin(_Text):
+    __slots__ = ()
+    text_filename = "<stdin>"
 
 
 class _HookedEntry(_Entry):
@@ -137,6 +170,11 @@ class _HookedEntry(_Entry):
     __slots__ = ()
     reason = ("the loader an import hook's finder gave the entry's "
               "__main__")
+
+
+class _HookedDirectory(_HookedEntry):
+    __slots__ = ()
+    is_directory = True
 
 
 def _pypy_resolvedirof(path):
@@ -158,5 +196,7 @@ ZIP = _Zip("zip")
 MODULE = _Module("module")
 CUSTOM = _Custom("custom")
 HOOK = _Hook("hook")
-HOOKED_DIRECTORY = _HookedEntry("directory")
+COMMAND = _Command("command")
+STDIN = _Stdin("stdin")
+HOOKED_DIRECTORY = _HookedDirectory("directory")
 HOOKED_ZIP = _HookedEntry("zip")

@@ -35,7 +35,8 @@ from ._versions import (ABSOLUTE_MAIN_FILE, CACHED_IN_GLOBALS,
                         MAIN_ANNOTATIONS, PYPY)
 from ._versions import RUNPY as _RUNPY_FACTS
 
-__all__ = ["Profile", "RUNPY", "PYTHON", "SPEC", "PROFILES", "get_profile",
+__all__ = ["Profile", "RUNPY", "PYTHON", "SPEC", "PROFILES", "PROFILE_NAMES",
+           "get_profile",
            "derive", "runpy_attrs", "python_file", "ScriptState"]
 
 ModuleType = type(sys)
@@ -158,6 +159,10 @@ class Profile:
     #: extension module) execute the module itself?  Only where the code
     #: may see the spec: runpy and python hide a script's.
     runs_exec_module = False
+    #: Is a script named ``.pyc`` that holds source refused, as ``python
+    #: src.pyc`` refuses it ("Bad magic number"), rather than run as
+    #: source, as runpy runs it?  (MainTarget, run_main and the CLI.)
+    refuses_source_named_pyc = False
 
     def attrs(self, spec, run_name=None, pkg_name=None):
         """The dunders for *spec* (``pkg_name``: runpy's entry override)."""
@@ -247,6 +252,7 @@ class _RunpyProfile(Profile):
 class _PythonProfile(Profile):
     __slots__ = ()
     name = "python"
+    refuses_source_named_pyc = True
 
     def attrs(self, spec, run_name=None, pkg_name=None):
         name = spec.name if run_name is None else run_name
@@ -286,6 +292,8 @@ PYTHON = _PythonProfile()
 SPEC = _SpecProfile()
 #: Every profile by name, in the order the documentation lists them.
 PROFILES = {profile.name: profile for profile in (RUNPY, PYTHON, SPEC)}
+#: Their names (public: runpath_spec.PROFILE_NAMES).
+PROFILE_NAMES = tuple(PROFILES)
 
 
 def get_profile(profile):

@@ -86,20 +86,26 @@ class RunpyFacts:
 _OLD_READER = ("run_name", "fname")
 
 
-def _lines(code, module_code, as_main, run_module, run_path):
+def _lines(code, module_code, as_main, run_module, run_path, module_details,
+           main_details):
     """The table's line columns, in the order runpy.py defines them:
     ``_run_code`` (def, exec), ``_run_module_code`` (def, with, call),
-    ``_run_module_as_main`` (def, details, call), ``run_module`` (def,
-    details, alter, plain) and ``run_path`` (def, find, read, file,
-    entry)."""
+    ``_run_module_as_main`` (def, details, find_main, call),
+    ``run_module`` (def, details, alter, plain), ``run_path`` (def, find,
+    read, file, entry), ``_get_module_details`` (import_parent,
+    package_main, get_code) and ``_get_main_module_details`` (details)."""
     return {
         "_run_code": dict(zip(("def", "exec"), code)),
         "_run_module_code": dict(zip(("def", "with", "call"), module_code)),
-        "_run_module_as_main": dict(zip(("def", "details", "call"), as_main)),
+        "_run_module_as_main": dict(zip(("def", "details", "find_main",
+                                         "call"), as_main)),
         "run_module": dict(zip(("def", "details", "alter", "plain"),
                                run_module)),
         "run_path": dict(zip(("def", "find", "read", "file", "entry"),
                              run_path)),
+        "_get_module_details": dict(zip(("import_parent", "package_main",
+                                         "get_code"), module_details)),
+        "_get_main_module_details": dict(zip(("details",), main_details)),
     }
 
 
@@ -110,44 +116,94 @@ def _lines(code, module_code, as_main, run_module, run_path):
 _RUNPY_TABLE = (
     ("cpython", (3, 15), RunpyFacts(
         ("fname", "module"), True, _lines(
-            (65, 87), (90, 95, 97), (177, 192, 201), (204, 225, 229, 232),
-            (267, 286, 291, 292, 309)), 129)),
+            (65, 87),
+            (90, 95, 97),
+            (177, 192, 194, 201),
+            (204, 225, 229, 232),
+            (267, 286, 291, 292, 309),
+            (113, 150, 163),
+            (244,)), 129)),
     ("cpython", (3, 14), RunpyFacts(
         ("fname",), True, _lines(
-            (65, 88), (91, 96, 98), (178, 194, 203), (206, 227, 231, 234),
-            (269, 288, 293, 294, 311)), 130)),
+            (65, 88),
+            (91, 96, 98),
+            (178, 194, 196, 203),
+            (206, 227, 231, 234),
+            (269, 288, 293, 294, 311),
+            (114, 151, 164),
+            (246,)), 130)),
     ("cpython", (3, 13), RunpyFacts(
         ("fname",), True, _lines(
-            (65, 88), (91, 96, 98), (173, 189, 198), (201, 222, 226, 229),
-            (262, 281, 286, 287, 304)), 128)),
+            (65, 88),
+            (91, 96, 98),
+            (173, 189, 191, 198),
+            (201, 222, 226, 229),
+            (262, 281, 286, 287, 304),
+            (112, 148, 159),
+            (240,)), 128)),
     ("cpython", (3, 12, 6), RunpyFacts(
         ("fname",), False, _lines(
-            (65, 88), (91, 96, 98), (173, 189, 198), (201, 222, 226, 229),
-            (262, 281, 285, 286, 303)), 128)),
+            (65, 88),
+            (91, 96, 98),
+            (173, 189, 191, 198),
+            (201, 222, 226, 229),
+            (262, 281, 285, 286, 303),
+            (112, 148, 159),
+            (240,)), 128)),
     ("cpython", (3, 12), RunpyFacts(
         _OLD_READER, False, _lines(
-            (65, 88), (91, 96, 98), (173, 189, 198), (201, 222, 226, 229),
-            (262, 281, 285, 286, 303)), 128)),
+            (65, 88),
+            (91, 96, 98),
+            (173, 189, 191, 198),
+            (201, 222, 226, 229),
+            (262, 281, 285, 286, 303),
+            (112, 148, 159),
+            (240,)), 128)),
     ("cpython", (3, 11), RunpyFacts(
         _OLD_READER, False, _lines(
-            (65, 88), (91, 96, 98), (173, 189, 198), (201, 222, 226, 229),
-            (262, 281, 290, 291, 308)), 128)),
+            (65, 88),
+            (91, 96, 98),
+            (173, 189, 191, 198),
+            (201, 222, 226, 229),
+            (262, 281, 290, 291, 308),
+            (112, 148, 159),
+            (240,)), 128)),
     ("cpython", (3, 10), RunpyFacts(
         _OLD_READER, False, _lines(
-            (63, 86), (89, 94, 96), (171, 187, 196), (199, 220, 224, 227),
-            (260, 279, 288, 289, 306)), 126)),
+            (63, 86),
+            (89, 94, 96),
+            (171, 187, 189, 196),
+            (199, 220, 224, 227),
+            (260, 279, 288, 289, 306),
+            (110, 146, 157),
+            (238,)), 126)),
     ("cpython", (3, 9), RunpyFacts(
         _OLD_READER, False, _lines(
-            (64, 87), (90, 95, 97), (172, 188, 197), (200, 221, 225, 228),
-            (260, 278, 287, 288, 305)), 127)),
+            (64, 87),
+            (90, 95, 97),
+            (172, 188, 190, 197),
+            (200, 221, 225, 228),
+            (260, 278, 287, 288, 305),
+            (111, 147, 158),
+            (239,)), 127)),
     ("cpython", (3, 8), RunpyFacts(
         _OLD_READER, False, _lines(
-            (64, 87), (90, 95, 97), (169, 185, 194), (197, 203, 207, 210),
-            (242, 255, 264, 265, 282)), 127)),
+            (64, 87),
+            (90, 95, 97),
+            (169, 185, 187, 194),
+            (197, 203, 207, 210),
+            (242, 255, 264, 265, 282),
+            (111, 144, 155),
+            (221,)), 127)),
     ("pypy", (3, 11), RunpyFacts(
         _OLD_READER, False, _lines(
-            (65, 88), (91, 96, 98), (176, 192, 201), (204, 225, 229, 232),
-            (265, 284, 293, 294, 311)), 128)),
+            (65, 88),
+            (91, 96, 98),
+            (176, 192, 194, 201),
+            (204, 225, 229, 232),
+            (265, 284, 293, 294, 311),
+            (112, 151, 162),
+            (243,)), 128)),
 )
 
 

@@ -41,11 +41,21 @@ def facts(path=None):
         "_run_module_as_main": {
             "def": as_main.lineno,
             "details": _calls(as_main, "_get_module_details")[0],
+            "find_main": _calls(as_main, "_get_main_module_details")[0],
             "call": _calls(as_main, "_run_code")[0]},
         "run_module": {"def": run_module.lineno,
                        "details": _calls(run_module, "_get_module_details")[0],
                        "alter": _calls(run_module, "_run_module_code")[0],
                        "plain": _calls(run_module, "_run_code")[0]},
+        "_get_module_details": {
+            "import_parent": _calls(funcs["_get_module_details"],
+                                    "__import__")[0],
+            "package_main": _calls(funcs["_get_module_details"],
+                                   "_get_module_details")[0],
+            "get_code": _calls(funcs["_get_module_details"], "get_code")[0]},
+        "_get_main_module_details": {
+            "details": _calls(funcs["_get_main_module_details"],
+                              "_get_module_details")[0]},
         "run_path": {"def": run_path.lineno,
                      "find": _calls(run_path, "get_importer")[0],
                      "read": _calls(run_path, "_get_code_from_file")[0],

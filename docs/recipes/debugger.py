@@ -1,56 +1,53 @@
-"""A pdb-style debugger: ``python debugger.py [-m] TARGET [ARGS...]`` stops
-at the target's first line; ``restart`` runs it again, re-read from disk;
-an uncaught exception is shown as python shows it, then examined."""
+"""A pdb-style debugger: ``python debugger.py [-m MOD | -c CODE | TARGET]
+[ARGS...]`` stops at the program's first line; ``restart`` runs the very
+file again; an uncaught exception is shown as python shows it, then
+examined post mortem."""
+from __future__ import annotations
+
 import pdb
 import sys
 
-from runpath_spec import MainTarget, RunpathError
+from runpath_spec import MainTarget
 
 
-class Debugger(pdb.Pdb):
-    def __init__(self):
-        # runpath_spec's own frames are never stepped into.
-        super().__init__(skip=["runpath_spec.*"])
-
-    def run_target(self, target):
-        code = target.code            # a SyntaxError: the program's error
-        # sys as python gives it, left so afterwards (restore=False).
-        with target.as_main(restore=False) as main_module:
-            self.run(code, vars(main_module))   # stops at the first line
-
-
-def main(argv):
-    module = argv[:1] == ["-m"]
-    argv = argv[1:] if module else argv
+def main(argv: list[str]) -> int:
+    module, command = argv[:1] == ["-m"], argv[:1] == ["-c"]
+    argv = argv[1:] if module or command else argv
     if not argv:
-        sys.exit("usage: debugger.py [-m] TARGET [ARGS...]")
+        sys.exit("usage: debugger.py [-m | -c] TARGET [ARGS...]")
     try:
-        target = MainTarget(argv[0], argv[1:], module=module)
-    except SyntaxError as exc:          # -m compiles while it finds
-        sys.excepthook(type(exc), exc.with_traceback(None), None)
-        return 1
-    except (OSError, RunpathError) as exc:
-        sys.stderr.write("cannot run %s: %s\n" % (argv[0], exc))
-        return 1
-    debugger = Debugger()
+        target = MainTarget(argv[0], argv[1:], module=module,
+                            command=command)
+    except BaseException as exc:          # "can't open file": python's words
+        return MainTarget.start_failed(exc, argv[0], module=module)
+    # runpath_spec's own frames are never stepped into.
+    debugger = pdb.Pdb(skip=["runpath_spec.*"])
     while True:
         try:
-            debugger.run_target(target)
-            return 0
-        except pdb.Restart:                       # "restart" / "run"
-            target = target.again()
-            print("Restarting", target.argv0)
-        except SyntaxError as exc:
-            sys.excepthook(type(exc), exc.with_traceback(None), None)
-            return 1
-        except SystemExit:
-            raise
-        except BaseException as exc:      # the program's traceback, alone
-            tb = exc.__traceback__ = target.own_traceback(exc.__traceback__)
-            sys.excepthook(type(exc), exc, tb)
+            code = target.code            # a SyntaxError: the program's
+        except BaseException as exc:
+            return target.finish(exc)
+        try:
+            # sys as python gives it, left so afterwards (restore=False).
+            with target.as_main(restore=False) as main_module:
+                if code is None:          # a loader runs it (a notebook)
+                    debugger.runcall(target.run, restore=False,
+                                     module=main_module)
+                else:
+                    debugger.run(code, vars(main_module))   # stops at 1
+        except pdb.Restart:               # "restart" / "run"
+            target = target.again()       # the same file, argv as given
+            print("Restarting", target.filename)
+            continue
+        except SystemExit as exc:
+            return target.finish(exc)
+        except BaseException as exc:
+            status = target.finish(exc)   # python's traceback and sys.last_*
             print("Uncaught exception: entering post mortem debugging")
-            debugger.interaction(None, tb)
-            return 1
+            debugger.interaction(None, target.own_traceback(
+                exc.__traceback__))
+            return status
+        return target.finish()
 
 
 if __name__ == "__main__":

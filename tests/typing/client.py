@@ -134,7 +134,7 @@ def use_main_target(t: Targets) -> None:
     assert_type(target.code, "types.CodeType | None")
     assert_type(target.spec, importlib.machinery.ModuleSpec)
     assert_type(target.kind, 'Literal["source", "bytecode", "directory", '
-                '"zip", "custom", "hook", "module"]')
+                '"zip", "custom", "hook", "module", "command", "stdin"]')
     assert_type(target.profile, 'Literal["runpy", "python", "spec"]')
     assert_type(target.argv, "list[str]")
     assert_type(target.argv0, str)
@@ -430,13 +430,60 @@ def use_pytest_plugin(t: Targets) -> None:
     assert error is not None and pytest_plugin.run_python is not None
 
 
+def use_shell(t: Targets) -> None:
+    """python's shell (#25): -c, finish, tracebacks, frames, CLI names."""
+    target = runpath_spec.MainTarget("y = 6", ["a"], command=True)
+    assert target.kind == "command" and target.argv == ["-c", "a"]
+    assert_type(target.filename, str)
+    assert target.filename == "<string>"
+    g = target.run(restore=True, init_globals={"z": 1}, module=None)
+    assert g["y"] == 6 and g["z"] == 1
+    assert_type(target.finish(), int)
+    assert_type(target.finish(None), int)
+    assert_type(target.is_program(sys._getframe()), bool)
+    assert not target.is_program(sys._getframe())
+    try:
+        runpath_spec.MainTarget(t.script).run(init_globals={"x": 0})
+        raise KeyError("k")
+    except KeyError as exc:
+        assert_type(target.python_traceback(exc), "types.TracebackType | None")
+    try:
+        runpath_spec.MainTarget(os.path.join(t.scratch, "missing.py"))
+    except OSError as exc:
+        stderr, sys.stderr = sys.stderr, open(os.devnull, "w")
+        try:
+            status = runpath_spec.MainTarget.start_failed(
+                exc, "missing.py", module=False)
+        finally:
+            sys.stderr.close()
+            sys.stderr = stderr
+        assert_type(status, int)
+        assert status == 2
+    g = runpath_spec.run_main("w = 7", command=True, restore=True)
+    assert g["w"] == 7
+    names = runpath_spec.PROFILE_NAMES
+    assert_type(names, 'tuple[Literal["runpy", "python", "spec"], ...]')
+    assert "python" in names
+    assert_type(runpath_spec.load_class("os.path:join"), Any)
+    assert_type(runpath_spec.check_loader_suffixes(".hy"), "list[str]")
+    assert runpath_spec.check_loader_suffixes([".a", ".b"]) == [".a", ".b"]
+    found = runpath_spec.MainTarget.found_without_running(t.script)
+    info = runpath_spec.explain(found)
+    assert_type(info, "dict[str, Any]")
+    assert_type(runpath_spec.format_explanation(info), str)
+    assert issubclass(runpath_spec.InstallError, Exception)
+    install: Any = (runpath_spec.install_runpy, runpath_spec.uninstall_runpy,
+                    runpath_spec.runpy_status)
+    assert all(callable(f) for f in install)
+
+
 def main(scratch: str) -> None:
     t = Targets(scratch)
     # After sys.path[0], which run_main replaces while it runs.
     sys.path.insert(1, scratch)
     for use in (use_run_path, use_run_module, use_run_main, use_main_target,
                 use_specs, use_loaders, use_errors, use_compat, use_pyc,
-                use_notebook, use_pytest_plugin):
+                use_notebook, use_pytest_plugin, use_shell):
         use(t)
     print("typing client: ok")
 
