@@ -87,7 +87,7 @@ def register_command_source(code, source):
     if register is not None:
         # 3.13 keys the entry by the file name (python passes it as the
         # "code"); 3.14+ by each code object in it.
-        register(code if sys.version_info >= (3, 14) else "<string>",
+        register(code if LINECACHE_KEYS_BY_CODE else "<string>",
                  source, "<string>")
 
 
@@ -195,9 +195,12 @@ except ImportError:  # pragma: no cover - an implementation without it
 # 3.8-3.15 and PyPy 3.11.
 
 from _thread import allocate_lock
-from importlib.machinery import FileFinder
 
-from ._versions import PATHFINDER_EPOCH
+from ._versions import LINECACHE_KEYS_BY_CODE, PATHFINDER_EPOCH
+
+# (importlib.machinery's, from the bootstrap module: importable where a
+# program has narrowed sys.path.)
+FileFinder = _bootstrap_external.FileFinder
 
 __all__ += ["caches_epoch", "file_finder_hook_class", "lend_path_entry",
             "return_path_entry", "stacklevel_outside", "importer_cache_keys",

@@ -19,7 +19,7 @@ from ._versions import (FORGET_FILE_FIRST, RUNPY, SETS_LAST_EXC,
                         runpy_filename)
 
 __all__ = ["sigint_if_interrupted", "finish", "report", "exit_status",
-           "runner_traceback", "importlib_frames", "chained", "after",
+           "runner_traceback", "importlib_frames", "after",
            "ANCHORS", "runpy_lines", "runpy_file"]
 
 
@@ -235,18 +235,6 @@ def importlib_frames(exc, spec):
     except Exception:
         pass
     return None
-
-
-def chained(first, then):
-    """The traceback entries of *first* (its own frames), then *then*."""
-    from types import TracebackType
-    entries = []
-    while first is not None:
-        entries.append(first)
-        first = first.tb_next
-    for tb in reversed(entries):
-        then = TracebackType(then, tb.tb_frame, tb.tb_lasti, tb.tb_lineno)
-    return then
 
 
 def after(tb, directory, keep=True):

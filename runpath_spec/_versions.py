@@ -18,7 +18,7 @@ __all__ = ["PYPY", "ABSOLUTE_MAIN_FILE", "CACHED_IN_GLOBALS",
            "MAIN_ANNOTATIONS", "COMPILE_WITH_MODULE", "RUNPY_IMPORTS_TYPES",
            "RUNPY_IMPORTS_PKGUTIL", "PATHFINDER_EPOCH", "FORGET_FILE_FIRST",
            "SETS_LAST_EXC", "C_SOURCE_IN_RUN", "C_SOURCE_NOT_IN_WARNINGS",
-           "C_SOURCE_ONLY_IN_RUN", "ATEXIT_ERROR_HEAD", "RUNPY", "RunpyFacts",
+           "C_SOURCE_ONLY_IN_RUN", "ATEXIT_ERROR_HEAD", "LINECACHE_KEYS_BY_CODE", "RUNPY", "RunpyFacts",
            "runpy_facts", "runpy_filename"]
 
 PYPY = sys.implementation.name == "pypy"
@@ -51,6 +51,9 @@ elif sys.version_info >= (3, 10):
     ATEXIT_ERROR_HEAD = "Exception ignored in atexit callback: {!r}\n"
 else:
     ATEXIT_ERROR_HEAD = "Error in atexit._run_exitfuncs:\n"
+# linecache._register_code keys -c's source by the file name on 3.13, by
+# each code object from 3.14.
+LINECACHE_KEYS_BY_CODE = sys.version_info >= (3, 14)
 # importlib.invalidate_caches() bumps a counter from 3.9 on
 # (_NamespacePath._epoch: _cpython.caches_epoch).
 PATHFINDER_EPOCH = sys.version_info >= (3, 9)

@@ -414,30 +414,6 @@ _DOCS = {
     """,
 }
 
-def main_code_runner():
-    """A function ``(code, main_globals, spec)`` whose frames, while the
-    code runs, are python's two runpy frames for ``-m``, a directory or a
-    zip -- ``_run_module_as_main`` at its line that calls ``_run_code``,
-    then ``_run_code`` -- for a caller that has the code and ``__main__``'s
-    globals already (the pytest plugin).  Made once, on first need."""
-    if not _MAIN_CODE_RUNNER:
-        lines = {"_run_module_as_main": _RUNPY.lines["_run_module_as_main"]}
-        source = _statements_source(lines, (("_run_module_as_main", (
-            ("def", "def _run_module_as_main(code, main_globals, "
-                    "mod_spec):"),
-            _RUNNERS[2][1][-1])),))  # (_run_module_as_main's call)
-        namespace = {"_run_code": _run_code}
-        exec(source, namespace)
-        runner = namespace["_run_module_as_main"]
-        runner.__code__ = runner.__code__.replace(
-            co_filename=_runpy_filename())
-        _MAIN_CODE_RUNNER.append(runner)
-    return _MAIN_CODE_RUNNER[0]
-
-
-_MAIN_CODE_RUNNER = []
-
-
 # Compiled once, when this module is imported (about a third of a
 # millisecond: python -m through the stand-in pays it once).
 _RUNNER_NAMES = [name for name, _ in _RUNNERS]

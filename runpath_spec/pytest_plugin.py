@@ -657,8 +657,6 @@ class _Program:
             if self.code is None:  # a loader's own module (PEP 451)
                 target.run(restore=False)
                 self.globals = target.module.__dict__
-            elif target.kind in ("directory", "zip", "module") and _RUNPY:
-                _RUNPY[0](self.code, self.globals, target.spec)
             else:
                 exec(self.code, self.globals)
 
@@ -697,7 +695,7 @@ class _Program:
         if _rules().FORGET_FILE_FIRST:
             self._forget_file()
         if exc is not None:
-            tb = self._own_traceback(exc.__traceback__)
+            tb = self._own_traceback(exc)
             exc.__traceback__ = tb
             sys.last_type, sys.last_value, sys.last_traceback = \
                 type(exc), exc, tb
@@ -707,24 +705,25 @@ class _Program:
         self._forget_file()
         return 0 if exc is None else 1
 
-    def _own_traceback(self, tb):
-        """The frames python shows: runpy's two for ``-m``, a directory or
-        a zip, then the program's."""
-        runner = _RUNPY[1] if _RUNPY and self.target is not None \
-            and self.target.kind in ("directory", "zip", "module") else None
-        cur = tb
+    def _own_traceback(self, exc):
+        """The traceback python shows for *exc*: for a target,
+        :meth:`MainTarget.python_traceback` (runpy's two frames first for
+        ``-m``, a directory or a zip); for ``-c`` and stdin, from the
+        program's own code on."""
+        if self.target is not None:
+            return self.target.python_traceback(exc)
+        cur = exc.__traceback__
         while cur is not None:
-            code = cur.tb_frame.f_code
-            if code is runner or (runner is None and code is self.code):
+            if cur.tb_frame.f_code is self.code:
                 return cur
             cur = cur.tb_next
-        return self.target.own_traceback(tb) if self.target else tb
+        return exc.__traceback__
 
     def _forget_file(self):
         """python takes ``__file__`` and ``__cached__`` out of a file's
         ``__main__`` when it ends (not runpy's: dir, zip, -m; not PyPy)."""
-        kind = self.target.kind if self.target else self.how
-        if kind in ("directory", "zip", "module", "code") or _rules().PYPY \
+        runpy_ran = self.target is not None and self.target.kind.through_runpy
+        if runpy_ran or self.how == "code" or _rules().PYPY \
                 or self.globals is None:
             return
         self.globals.pop("__file__", None)
@@ -833,75 +832,3 @@ def _print_atexit_error(func, exc):
     tb = exc.__traceback__.tb_next  # (the caller's frame is ours)
     exc.__traceback__ = tb
     traceback.print_exception(type(exc), exc, tb)
-
-
-def _runpy_runners():
-    """Two functions whose frames are runpy's ``_run_module_as_main`` and
-    ``_run_code`` as python shows them for ``-m``, a directory or a zip:
-    runpy's file name (``<frozen runpy>`` on 3.11+), its lines, its very
-    text (so that 3.11+ positions match).  ``()`` if runpy's source is not
-    where the standard library is."""
-    source = os.path.join(os.path.dirname(os.__file__), "runpy.py")
-    try:
-        with open(source, encoding="utf-8") as f:
-            lines = f.read().splitlines()
-    except OSError:
-        return ()
-    frozen = sys.version_info >= (3, 11) and not _rules().PYPY
-    filename = "<frozen runpy>" if frozen else source
-    namespace = {}
-    for name, params, anchor in _RUNNERS:
-        at = _anchor(lines, name, anchor)
-        if at is None:
-            return ()
-        text = "\n" * (at - 1) + "def {}({}):\n".format(name, params)
-        end = at
-        while True:  # the whole statement, as runpy spells it
-            end += 1
-            try:
-                code = compile(text + "\n".join(lines[at:end]) + "\n",
-                               filename, "exec", dont_inherit=True)
-                break
-            except SyntaxError:
-                if end - at > 5:
-                    return ()
-        exec(code, namespace)
-    return namespace["_run_module_as_main"], \
-        namespace["_run_module_as_main"].__code__
-
-
-#: runpy's functions on the stack while python runs -m, a dir or a zip:
-#: (name, our parameters, the line of runpy's that is on the stack).
-_RUNNERS = (
-    ("_run_code", "code, run_globals, *args",
-     "exec(code, run_globals)"),
-    ("_run_module_as_main", "code, main_globals, mod_spec",
-     "return _run_code(code, main_globals, None,"),
-)
-
-
-def _anchor(lines, name, anchor):
-    """The 0-based index of *anchor*'s line inside ``def name(``."""
-    inside = False
-    for i, line in enumerate(lines):
-        if line.startswith("def "):
-            inside = line.startswith("def {}(".format(name))
-        elif inside and anchor in line:
-            return i
-    return None
-
-
-class _Runners(list):
-    """``_RUNPY``: ``[run(code, globals, spec), its code]``, made on first
-    use (reading runpy.py), empty where it cannot be made."""
-
-    def __bool__(self):
-        if not self._made:
-            self._made = True
-            self[:] = _runpy_runners()
-        return len(self) > 0
-
-    _made = False
-
-
-_RUNPY = _Runners()

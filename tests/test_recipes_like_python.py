@@ -71,7 +71,7 @@ CASES = {
 RUNNERS = ["cli", "coverage", "profiler", "debugger"]
 
 
-def _tree(root):
+def _targets_tree(root):
     def write(name, text):
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -113,7 +113,7 @@ def _command(runner, args, tmp_path):
     return [os.path.join(RECIPES, "debugger.py")] + args
 
 
-def _run(args, cwd, stdin):
+def _run_tool(args, cwd, stdin):
     env = project_env()
     env.pop("COVERAGE_PROCESS_START", None)  # the recipes trace themselves
     out = subprocess.run([sys.executable] + args, cwd=str(cwd), env=env,
@@ -131,11 +131,11 @@ def test_side_by_side_with_python(case, runner, tmp_path):
     args, stdin = CASES[case]
     if runner == "debugger" and case == "stdin":
         pytest.skip("pdb reads its own commands from stdin (documented)")
-    _tree(tmp_path)
-    status, stdout, stderr = _run(args, tmp_path, stdin)
+    _targets_tree(tmp_path)
+    status, stdout, stderr = _run_tool(args, tmp_path, stdin)
     if runner == "debugger":
         stdin = "c\n"
-    ours = _run(_command(runner, args, tmp_path), tmp_path, stdin)
+    ours = _run_tool(_command(runner, args, tmp_path), tmp_path, stdin)
     if runner == "debugger" and sys.version_info < (3, 10) and \
             "Traceback" in stderr:
         # Before 3.10 bdb leaves a traced <module> frame's line at its
@@ -180,7 +180,7 @@ def test_the_debugger_restarts_the_file_that_ran_first(tmp_path):
     (tmp_path / "a" / "prog.py").write_text(
         "import os, sys\nprint('ran a', sys.argv)\nos.chdir('../b')\n")
     (tmp_path / "b" / "prog.py").write_text("print('ran b')\n")
-    status, stdout, stderr = _run(
+    status, stdout, stderr = _run_tool(
         [os.path.join(RECIPES, "debugger.py"), "prog.py", "x"],
         tmp_path / "a", "n\nn\nn\nrestart\nc\n")  # restart after chdir
     assert status == 0, stderr
@@ -190,7 +190,7 @@ def test_the_debugger_restarts_the_file_that_ran_first(tmp_path):
 
 def test_the_profiler_counts_the_program_alone(tmp_path):
     (tmp_path / "prog.py").write_text("def f():\n    return 1\nf()\n")
-    status, _, stderr = _run([os.path.join(RECIPES, "profiler.py"),
+    status, _, stderr = _run_tool([os.path.join(RECIPES, "profiler.py"),
                               "prog.py"], tmp_path, "")
     assert status == 0, stderr
     assert "prog.py:1(f)" in stderr

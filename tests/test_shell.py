@@ -117,8 +117,9 @@ def _write(root, files, args):
 STDIN = ATEXIT.replace("%r", "''") + "print(__file__, sys.argv)\n1/0\n"
 
 
-def _run(args, cwd):
-    return subprocess.run([sys.executable] + args, cwd=str(cwd), env=project_env(),
+def _run_cli(args, cwd):
+    return subprocess.run([sys.executable] + args, cwd=str(cwd),
+                          env=project_env(),
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           input=STDIN, universal_newlines=True, timeout=120)
 
@@ -140,9 +141,9 @@ def test_ends_as_python_ends(case, how, tmp_path):
                 name)) if "/" in name else str(tmp_path)))
             (tmp_path / name).write_text(files[name].replace(ATEXIT, text))
     (tmp_path / "tool.py").write_text(TOOL)
-    direct = _run(args, tmp_path)
+    direct = _run_cli(args, tmp_path)
     runner = ["-m", "runpath_spec"] if how == "cli" else ["tool.py"]
-    ours = _run(runner + args, tmp_path)
+    ours = _run_cli(runner + args, tmp_path)
     assert (ours.returncode, ours.stdout, ours.stderr) == (
         direct.returncode, direct.stdout, direct.stderr)
     if "keyboard" in case:
@@ -292,12 +293,12 @@ def test_system_exit_status_and_message(code, status, message, capsys):
     assert capsys.readouterr().err == message
 
 
-def _target(path, *args, **kwargs):
+def _kind_target(path, *args, **kwargs):
     return runpath_spec.MainTarget(path, list(args), **kwargs)
 
 
 def test_command_and_stdin_targets(tmp_path, monkeypatch, capsys):
-    target = _target("import sys; seen = (list(sys.argv), sys.path[0])",
+    target = _kind_target("import sys; seen = (list(sys.argv), sys.path[0])",
                      "a", command=True)
     assert (target.kind, target.argv, target.spec) == (
         "command", ["-c", "a"], None)
@@ -309,7 +310,7 @@ def test_command_and_stdin_targets(tmp_path, monkeypatch, capsys):
     import io
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(
         b"# -*- coding: latin-1 -*-\nword = '\xe9'\n")))
-    target = _target("-", "b")
+    target = _kind_target("-", "b")
     assert (target.kind, target.argv) == ("stdin", ["-", "b"])
     g = target.run()
     assert g["word"] == "\xe9" and g["__file__"] == "<stdin>"
@@ -342,7 +343,7 @@ def test_again_reruns_the_file_that_ran_first(tmp_path, monkeypatch):
         "os.chdir(os.path.join(os.path.dirname(__file__), '..', 'b'))\n")
     (tmp_path / "b" / "s.py").write_text("who = 'b'\n")
     monkeypatch.chdir(tmp_path / "a")
-    target = _target("s.py", "x")
+    target = _kind_target("s.py", "x")
     assert target.run()["who"] == "a"
     assert os.getcwd() == str(tmp_path / "b")
     again = target.again()
@@ -354,7 +355,7 @@ def test_again_reruns_the_file_that_ran_first(tmp_path, monkeypatch):
 
 def test_init_globals_and_an_existing_module(tmp_path):
     (tmp_path / "s.py").write_text("seen = (given, __name__)\n")
-    target = _target(str(tmp_path / "s.py"))
+    target = _kind_target(str(tmp_path / "s.py"))
     g = target.run(init_globals={"given": 1, "__name__": "ignored"})
     assert g["seen"] == (1, "__main__")
     import types
@@ -387,15 +388,15 @@ def test_is_program_and_filename(kind, tmp_path):
     if kind == "pyc":
         py_compile.compile(str(tmp_path / "s.py"), str(tmp_path / "s.pyc"),
                            doraise=True)
-        target = _target(str(tmp_path / "s.pyc"))
+        target = _kind_target(str(tmp_path / "s.pyc"))
     elif kind == "directory":
         (tmp_path / "d").mkdir()
         (tmp_path / "d" / "__main__.py").write_text(body)
-        target = _target(str(tmp_path / "d"))
+        target = _kind_target(str(tmp_path / "d"))
     elif kind == "command":
-        target = _target(body, command=True)
+        target = _kind_target(body, command=True)
     else:
-        target = _target(str(tmp_path / "s.py"))
+        target = _kind_target(str(tmp_path / "s.py"))
     before = target.filename  # known before compiling
     g = target.run()
     assert target.filename == before == target.code.co_filename
@@ -426,12 +427,12 @@ def test_alias_main_prevents_the_double_import(alias, tmp_path):
     (tmp_path / "apkg" / "mod.py").write_text(ALIASED)
     args = ["-m", "runpath_spec"] + (["--alias-main"] if alias else []) + [
         "-m", "apkg.mod"]
-    out = _run(args, tmp_path)
+    out = _run_cli(args, tmp_path)
     assert out.returncode == 0, out.stderr
     if alias:  # one run; the import is the running module
         assert out.stdout == "runs 1 True __main__ __main__\n"
     else:  # python's own hazard: the import runs the file again
-        direct = _run(["-m", "apkg.mod"], tmp_path)
+        direct = _run_cli(["-m", "apkg.mod"], tmp_path)
         assert out.stdout == direct.stdout
         assert out.stdout.splitlines()[-1] == "runs 1 False __main__ __main__"
         assert out.stdout.splitlines()[0] == "runs 2 False apkg.mod apkg.mod"
@@ -444,106 +445,5 @@ def test_alias_main_is_undone_and_only_for_modules(tmp_path, monkeypatch):
         "sys.modules['__main__']\n")
     g = runpath_spec.run_main("alias_mod_rps", module=True, alias_main=True)
     assert g["seen"] is True and "alias_mod_rps" not in sys.modules
-    target = _target(str(tmp_path / "alias_mod_rps.py"), alias_main=True)
+    target = _kind_target(str(tmp_path / "alias_mod_rps.py"), alias_main=True)
     assert target.alias_main is False  # a script has no name to alias
-
-
-def test_the_runpy_profile_runs_a_source_named_pyc(tmp_path):
-    (tmp_path / "src.pyc").write_text("print('ran')\n")
-    out = _run(["-m", "runpath_spec", "--profile", "runpy", "src.pyc"],
-               tmp_path)
-    assert (out.returncode, out.stdout) == (0, "ran\n")
-    import runpy
-    assert runpy.run_path(str(tmp_path / "src.pyc"))["__name__"] == \
-        "<run_path>"
-
-
-RECURSE = '''\
-def f(n):
-    try:
-        return f(n + 1)
-    except RecursionError:
-        return n
-print(f(0))
-'''
-
-MINIMAL_TOOL = '''\
-import sys
-from runpath_spec import MainTarget
-target = MainTarget(sys.argv[1], sys.argv[2:])
-code = target.code
-with target.as_main(restore=False) as main_module:
-    exec(code, vars(main_module))
-'''
-
-
-def test_recursion_headroom_is_a_few_frames_less(tmp_path):
-    """docs/api.rst: "one or two less through a minimal tool on
-    MainTarget, and up to ten less through the CLI"."""
-    (tmp_path / "rec.py").write_text(RECURSE)
-    (tmp_path / "tool.py").write_text(MINIMAL_TOOL)
-    depth = {}
-    for how, args in (("python", ["rec.py"]), ("tool", ["tool.py", "rec.py"]),
-                      ("cli", ["-m", "runpath_spec", "rec.py"])):
-        out = _run(args, tmp_path)
-        assert out.returncode == 0, out.stderr
-        depth[how] = int(out.stdout)
-    assert 0 <= depth["python"] - depth["tool"] <= 2, depth
-    assert 0 <= depth["python"] - depth["cli"] <= 10, depth
-
-
-def test_sys_orig_argv_is_the_tools(tmp_path):
-    if sys.version_info < (3, 10):
-        pytest.skip("sys.orig_argv exists from 3.10")
-    (tmp_path / "p.py").write_text("import sys; print(sys.orig_argv[1:])\n")
-    out = _run(["-m", "runpath_spec", "p.py"], tmp_path)
-    assert out.stdout.strip() == "['-m', 'runpath_spec', 'p.py']"
-
-
-@pytest.mark.parametrize("args", [["-c", "x = 1"], ["-"]])
-def test_explain_of_code_without_a_file_is_a_usage_error(args, tmp_path):
-    out = _run(["-m", "runpath_spec", "--explain"] + args, tmp_path)
-    assert out.returncode == 2
-    assert out.stderr.endswith("error: --explain expects a TARGET file or "
-                               "-m MOD, got %s\n" % args[0])
-
-
-def test_dash_c_without_code_is_a_usage_error(tmp_path):
-    out = _run(["-m", "runpath_spec", "-c"], tmp_path)
-    assert out.returncode == 2
-    assert out.stderr.endswith("error: -c expects an argument\n")
-
-
-def test_python_traceback_heads_dash_m_with_runpys_frames(tmp_path,
-                                                          monkeypatch):
-    monkeypatch.syspath_prepend(str(tmp_path))
-    (tmp_path / "tb_mod_rps.py").write_text("def f():\n    1/0\nf()\n")
-    target = runpath_spec.MainTarget("tb_mod_rps", module=True)
-    with pytest.raises(ZeroDivisionError) as info:
-        target.run()
-    tb = target.python_traceback(info.value)
-    entries = []
-    while tb is not None:
-        code = tb.tb_frame.f_code
-        entries.append((code.co_filename, code.co_name, tb.tb_lineno))
-        tb = tb.tb_next
-    runpy, lines = _shell.runpy_file()[0], _shell.runpy_lines()
-    assert entries[:2] == [(runpy, "_run_module_as_main", lines["run"]),
-                           (runpy, "_run_code", lines["exec"])]
-    assert [e[1:] for e in entries[2:]] == [("<module>", 3), ("f", 2)]
-    # own_traceback stays the program's frames alone.
-    own = target.own_traceback(info.value.__traceback__)
-    assert own.tb_frame.f_code is target.code
-
-
-def test_is_program_keeps_a_tools_frames_out_of_a_script(tmp_path):
-    (tmp_path / "s.py").write_text("import json\njson.loads('x')\n")
-    target = runpath_spec.MainTarget(str(tmp_path / "s.py"))
-    with pytest.raises(ValueError) as info:
-        target.run()
-    tb, kept = info.value.__traceback__, []
-    while tb is not None:
-        if target.is_program(tb):
-            kept.append(tb.tb_lineno)
-        tb = tb.tb_next
-    assert kept == [2]  # json's frames and ours are not the program's
