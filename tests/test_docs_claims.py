@@ -122,8 +122,12 @@ def test_every_path_target_error_carries_name_and_path(call, tmp_path):
 @pytest.mark.parametrize("call", ["run_module", "run_main"])
 def test_module_errors_carry_name_and_path_where_there_is_a_file(call,
                                                                  tmp_path):
+    import importlib.util
     import json
-    cases = {"sys": "built-in", "json": json.__file__,
+    # A built-in module has no file: its spec's origin ('built-in'; None
+    # on 3.8) is what the error carries.
+    cases = {"sys": importlib.util.find_spec("sys").origin,
+             "json": json.__file__,
              "nosuch_rps_mod": None, ".relative": None, "json.nosuch": None}
     for module, path in cases.items():
         with pytest.raises(ImportError) as info:
