@@ -15,8 +15,10 @@ running interpreter with the project installed the ordinary way (``pip
 install .``, bytecode compiled), one with the runpy stand-in installed
 (``--install-runpy``), one with a ``.pth`` file holding only a comment;
 then, interleaved, whole processes: ``python -c pass`` with the stand-in
-against without (and the part of that any ``.pth`` costs), and ``python
--m runpath_spec hello.py`` against ``python -m hellomod``.  PYTHONDONTWRITEBYTECODE is
+against without (and the part of that any ``.pth`` costs), ``python -m
+runpath_spec hello.py`` against ``python -m hellomod``, and the console
+script ``runpath-spec hello.py`` and ``python -m runpath_spec hello.py``
+against ``python hello.py`` and ``python -B -m hellosrc``.  PYTHONDONTWRITEBYTECODE is
 removed from the children's environment, so every module runs from
 bytecode, as an installed package does.
 
@@ -281,6 +283,13 @@ STARTUP_TARGETS = {
     "python -m runpath_spec hello.py / python -m hellomod": 1.10,
     "python -m runpath_spec hello.py / python -B -m hellosrc": None,
     "python -m hellomod: stand-in installed / not": None,
+    # The console script against python itself and against a baseline
+    # that compiles too: what -m's own cost (importing runpy, finding a
+    # module) was worth.
+    "runpath-spec hello.py / python hello.py": None,
+    "python -m runpath_spec hello.py / python hello.py": None,
+    "runpath-spec hello.py / python -B -m hellosrc": None,
+    "runpath-spec hello.py / python -m runpath_spec hello.py": None,
 }
 
 
@@ -301,6 +310,12 @@ def make_venv(where, standin, env):
     ``--install-runpy`` run in it.  Returns its python."""
     subprocess.run([sys.executable, "-m", "venv", where], check=True)
     python = os.path.join(where, "bin", "python")
+    # The console script's wrapper is pip's: the pip a venv comes with may
+    # be years old (pip 23.2's imports re; 26.3's does not), so
+    # take today's when PyPI is reachable, and say which was used.
+    subprocess.run([python, "-m", "pip", "install", "-q", "-U", "pip"],
+                   env=env, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
     subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps",
                     os.path.dirname(HERE)], check=True, env=env,
                    stdout=subprocess.DEVNULL)
@@ -315,6 +330,9 @@ def make_venv(where, standin, env):
 
 def _startup_commands(plain, standin, commented):
     """(label, numerator, denominator) with each a command line."""
+    # pip's console script, run as a user runs it (its #! line names the
+    # venv's python).
+    script = os.path.join(os.path.dirname(plain), "runpath-spec")
     return [
         ("python -c pass: stand-in installed / not",
          [standin, "-c", "pass"], [plain, "-c", "pass"]),
@@ -335,6 +353,14 @@ def _startup_commands(plain, standin, commented):
          [plain, "-B", "-m", "hellosrc"]),
         ("python -m hellomod: stand-in installed / not",
          [standin, "-m", "hellomod"], [plain, "-m", "hellomod"]),
+        ("runpath-spec hello.py / python hello.py",
+         [script, "hello.py"], [plain, "hello.py"]),
+        ("python -m runpath_spec hello.py / python hello.py",
+         [plain, "-m", "runpath_spec", "hello.py"], [plain, "hello.py"]),
+        ("runpath-spec hello.py / python -B -m hellosrc",
+         [script, "hello.py"], [plain, "-B", "-m", "hellosrc"]),
+        ("runpath-spec hello.py / python -m runpath_spec hello.py",
+         [script, "hello.py"], [plain, "-m", "runpath_spec", "hello.py"]),
     ]
 
 
@@ -401,6 +427,13 @@ def startup(rounds, json_file):
                 f.write("print('hello')\n")
         py_compile.compile(os.path.join(work, "hellomod.py"), doraise=True)
         results["added_modules"] = added_modules(plain, standin, env)
+        results["pip"] = subprocess.run(
+            [plain, "-m", "pip", "--version"], env=env, check=True,
+            stdout=subprocess.PIPE, universal_newlines=True).stdout.split()[1]
+        with open(os.path.join(os.path.dirname(plain), "runpath-spec")) as f:
+            results["console_script"] = f.read()
+        print("runpath-spec, as pip %s wrote it:\n%s" % (
+            results["pip"], results["console_script"]))
         rows = _startup_commands(plain, standin, commented)
         print("CPython %s, fresh venvs (pip install ., bytecode compiled), "
               "%d interleaved rounds, medians\n" % (results["python"],

@@ -1,6 +1,7 @@
 """Sphinx configuration for runpath_spec's documentation."""
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -54,6 +55,15 @@ copybutton_only_copy_prompt_lines = True
 # image could not be made from it without a Node tool chain.)
 graphviz_output_format = "svg"
 
+# Without Graphviz (a fresh machine with nothing but Python and pip), the
+# same diagrams come from committed copies that dot made from the same
+# sources, docs/diagrams/rendered/ (see diagrams/prerendered.py, which
+# stands in for dot and refuses a source changed since its copy was made).
+DOT = shutil.which("dot")
+if DOT is None:
+    graphviz_dot = sys.executable
+    graphviz_dot_args = [os.path.join(HERE, "diagrams", "prerendered.py")]
+
 # The overview diagram, rendered again at every build into _static/, where
 # the README links it (a code host shows that committed copy).
 README_DIAGRAM = ("diagrams/overview.dot", "_static/how-it-works.svg")
@@ -61,8 +71,17 @@ README_DIAGRAM = ("diagrams/overview.dot", "_static/how-it-works.svg")
 
 def _render_readme_diagram(app):
     source, target = (os.path.join(HERE, p) for p in README_DIAGRAM)
-    dot = app.config.graphviz_dot
-    svg = subprocess.run([dot, "-Tsvg", source], check=True,
+    if DOT is None:
+        # Not through Sphinx's logger: a note, not a warning (-W).
+        sys.stderr.write(
+            "conf.py: Graphviz's dot is not on PATH: the diagrams are the "
+            "pre-rendered copies in docs/diagrams/rendered/\n")
+    with open(source, "rb") as f:
+        code = f.read()
+    # dot itself, or the stand-in for it, as sphinx.ext.graphviz runs it.
+    svg = subprocess.run([app.config.graphviz_dot]
+                         + list(app.config.graphviz_dot_args) + ["-Tsvg"],
+                         input=code, check=True,
                          stdout=subprocess.PIPE).stdout
     try:
         with open(target, "rb") as f:

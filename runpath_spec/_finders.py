@@ -109,7 +109,7 @@ def _is_decodable_source(data):
     return True
 
 
-def _classify_file(data, fspath):
+def _classify_file(data, fspath, name):
     """SOURCE or BYTECODE; raises PycError for bytecode we refuse."""
     if data.startswith(MAGIC_NUMBER):
         return BYTECODE
@@ -123,16 +123,17 @@ def _classify_file(data, fspath):
         # An empty or cut-off pyc (python itself refuses it, and runpy would
         # run an empty file as empty source).
         from .pyc import truncated_error
-        raise truncated_error(fspath, len(data), path=fspath)
+        raise truncated_error(fspath, len(data), name=name, path=fspath)
     if _is_foreign_bytecode(data) or (named_bytecode
                                       and not _is_decodable_source(data)):
         # Compiling another release's bytecode as text can only fail, and
         # with a confusing "null bytes" error: say what the file really is.
         from .errors import PycError
         from .pyc import classify_pyc
-        classify_pyc(data, name=None, path=fspath)
+        classify_pyc(data, name=name, path=fspath)
         raise PycError(  # pragma: no cover - classify_pyc always raises here
-            "{!r} is not valid bytecode".format(fspath), path=fspath)
+            "{!r} is not valid bytecode".format(fspath), name=name,
+            path=fspath)
     return SOURCE
 
 
@@ -261,7 +262,7 @@ def _zip_spec(fspath, st, default_hooks):
     return None if finder is None else main_spec(finder, fspath)
 
 
-def _read_target(fspath, st, default_hooks):
+def _read_target(fspath, st, default_hooks, name):
     """``(data, zip_target)``: a regular file or FIFO's bytes, read once,
     or the zip entry it turned out to be."""
     file_type = stat.S_IFMT(st.st_mode)
@@ -271,7 +272,8 @@ def _read_target(fspath, st, default_hooks):
         from .errors import NotRegularFileError
         raise NotRegularFileError(
             "{!r} is a {}: expected a regular file, a FIFO, a directory or "
-            "a zip file".format(fspath, _file_type(st.st_mode)), path=fspath)
+            "a zip file".format(fspath, _file_type(st.st_mode)), name=name,
+            path=fspath)
     if default_hooks and ENTRIES.zip_files:
         spec = ENTRIES.known_zip_spec(fspath, st)
         if spec is not None:
@@ -300,8 +302,9 @@ def _file_target(data, st, fspath, path_name, name, code_filename, options):
         from .errors import BadZipError
         raise BadZipError(
             "{!r} starts like a zip file but is not a valid one: expected an "
-            "archive with a central directory".format(fspath), path=fspath)
-    kind = _classify_file(data, fspath)
+            "archive with a central directory".format(fspath), name=name,
+            path=fspath)
+    kind = _classify_file(data, fspath, name)
     if _trace.on:  # trace: why a file is bytecode or source
         _trace.note("magic number", fspath, kind,
                     "first 4 bytes {!r}; this interpreter's magic number "
@@ -351,7 +354,7 @@ def _builtin_target(fspath, path_name, name, code_filename, options):
                         if default_hooks else "with custom hooks"))
     if stat.S_ISDIR(st.st_mode):
         return _directory_target(fspath, st, default_hooks)
-    data, target = _read_target(fspath, st, default_hooks)
+    data, target = _read_target(fspath, st, default_hooks, name)
     if target is not None:
         return target
     return _file_target(data, st, fspath, path_name, name, code_filename,
@@ -379,7 +382,7 @@ def find_path(path_name, name="__main__", code_filename=None,
         from .errors import BadPathError
         raise BadPathError(
             "path {!r} contains a NUL character: expected a file system "
-            "path".format(fspath), path=fspath)
+            "path".format(fspath), name=name, path=fspath)
     # Before anything of the target is read or run: a veto changes nothing.
     sys.audit("runpath_spec.find", fspath, "path")
     custom = _custom_target(fspath, path_name, name, options.loaders)

@@ -3,7 +3,8 @@
 Every class subclasses :class:`ImportError`, so code written against
 :mod:`runpy` (which raises plain ``ImportError``) keeps catching them, and
 every instance carries ``name`` (the module name the target would run as)
-and ``path`` (the file or entry that was being run).  The target's own
+and ``path`` (the file or entry that was being run; ``None`` for a module
+name that finds no file).  The target's own
 exceptions are never wrapped: they propagate unchanged.
 """
 

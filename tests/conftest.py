@@ -444,3 +444,55 @@ def pytester_session(pytester, *args):
                       "no:cacheprovider\n")
     return pytester.runpytest_subprocess("-q", "-p", "no:randomly", *args,
                                          timeout=600)
+
+
+# -- CI: slow groups run only where they add information (.ci/run) ----------
+
+#: .ci/run names, per interpreter, the groups of slow tests it leaves out
+#: there: a group is a test file's name without ``test_`` and ``.py``
+#: (``frameworks`` is tests/test_frameworks.py), and only its tests marked
+#: ``slow`` are left out.  Each is deselected, not skipped, and listed by
+#: name at the end of the run.
+DESELECT_VARIABLE = "RUNPATH_SPEC_CI_DESELECT"
+
+
+def _slow_group(item):
+    if item.get_closest_marker("slow") is None:
+        return None
+    name = os.path.basename(str(item.fspath))
+    if name.startswith("test_") and name.endswith(".py"):
+        return name[len("test_"):-len(".py")]
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    groups = os.environ.get(DESELECT_VARIABLE, "").replace(",", " ").split()
+    if not groups:
+        return
+    here = os.path.dirname(os.path.abspath(__file__))
+    unknown = [g for g in groups
+               if not os.path.exists(os.path.join(here, "test_%s.py" % g))]
+    if unknown:
+        raise pytest.UsageError("%s names no test file: %s (expected "
+                                "tests/test_GROUP.py for each GROUP)" % (
+                                    DESELECT_VARIABLE, ", ".join(unknown)))
+    kept, left_out = [], []
+    for item in items:
+        (left_out if _slow_group(item) in groups else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+    config._runpath_deselected = (groups, [i.nodeid for i in left_out])
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    groups, nodeids = getattr(config, "_runpath_deselected", ((), ()))
+    if not groups:
+        return
+    terminalreporter.section("slow tests deselected on this interpreter")
+    terminalreporter.write_line("%s=%r: %d slow tests of %s not run here "
+                                "(.ci/run says where they run)" % (
+                                    DESELECT_VARIABLE, " ".join(groups),
+                                    len(nodeids), ", ".join(groups)))
+    for nodeid in nodeids:
+        terminalreporter.write_line("DESELECTED %s" % nodeid)
