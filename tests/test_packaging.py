@@ -73,7 +73,7 @@ _NOT_SOURCE = shutil.ignore_patterns(
     "htmlcov")
 
 
-def _run(args, **kw):
+def _run_in(args, **kw):
     kw.setdefault("stdout", subprocess.PIPE)
     kw.setdefault("stderr", subprocess.PIPE)
     return subprocess.run(args, universal_newlines=True, timeout=600, **kw)
@@ -99,7 +99,7 @@ def dist(tmp_path_factory):
     root = tmp_path_factory.mktemp("dist")
     source = root / "src"
     shutil.copytree(PROJECT, str(source), ignore=_NOT_SOURCE, symlinks=True)
-    out = _run([sys.executable, "-m", "build", "--outdir", str(root / "out"),
+    out = _run_in([sys.executable, "-m", "build", "--outdir", str(root / "out"),
                 str(source)], cwd=str(root), env=_clean_env())
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     built = sorted(os.listdir(str(root / "out")))
@@ -110,12 +110,12 @@ def dist(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def installed(dist, tmp_path_factory):
+def wheel_venv(dist, tmp_path_factory):
     """The bin directory of a fresh venv with only the wheel installed."""
     venv = tmp_path_factory.mktemp("wheelvenv") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     bindir = os.path.join(str(venv), "bin")
-    out = _run([os.path.join(bindir, "python"), "-m", "pip", "install",
+    out = _run_in([os.path.join(bindir, "python"), "-m", "pip", "install",
                 "-q", "--no-index", "--no-deps", dist[1]], env=_clean_env())
     assert out.returncode == 0, out.stdout + out.stderr
     return bindir
@@ -154,15 +154,15 @@ def test_sdist_and_wheel_carry_the_license_and_metadata(dist):
 
 
 @pytest.mark.slow
-def test_installed_versions_agree(installed):
-    python = os.path.join(installed, "python")
-    script = os.path.join(installed, "runpath-spec")
+def test_installed_versions_agree(wheel_venv):
+    python = os.path.join(wheel_venv, "python")
+    script = os.path.join(wheel_venv, "runpath-spec")
     expected = "runpath_spec %s\n" % runpath_spec.__version__
     for args in ([script, "--version"],
                  [python, "-m", "runpath_spec", "--version"]):
-        out = _run(args, env=_clean_env(), cwd="/")
+        out = _run_in(args, env=_clean_env(), cwd="/")
         assert (out.returncode, out.stdout) == (0, expected), out.stderr
-    out = _run([python, "-c", "import json, runpath_spec\n"
+    out = _run_in([python, "-c", "import json, runpath_spec\n"
                 "from importlib import metadata\n"
                 "print(json.dumps([runpath_spec.__version__, "
                 "metadata.version('runpath_spec'), runpath_spec.__file__]))"],
@@ -171,20 +171,20 @@ def test_installed_versions_agree(installed):
     version, meta_version, where = json.loads(out.stdout)
     assert version == meta_version == runpath_spec.__version__
     # The venv's own copy, not the project on some path.
-    assert where.startswith(os.path.dirname(installed) + os.sep)
+    assert where.startswith(os.path.dirname(wheel_venv) + os.sep)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("target", TARGETS)
-def test_console_script_is_like_python_m(target, installed, tree):  # noqa: F811
-    python = os.path.join(installed, "python")
-    script = os.path.join(installed, "runpath-spec")
+def test_console_script_is_like_python_m(target, wheel_venv, tree):  # noqa: F811
+    python = os.path.join(wheel_venv, "python")
+    script = os.path.join(wheel_venv, "runpath-spec")
     args = [a.format(root=tree) for a in TARGETS[target]] + ["arg1", "--x"]
     cwd = str(tree / "work")
-    direct = _run([python] + args, cwd=cwd, env=_clean_env())
-    dash_m = _run([python, "-m", "runpath_spec"] + args, cwd=cwd,
+    direct = _run_in([python] + args, cwd=cwd, env=_clean_env())
+    dash_m = _run_in([python, "-m", "runpath_spec"] + args, cwd=cwd,
                   env=_clean_env())
-    ours = _run([script] + args, cwd=cwd, env=_clean_env())
+    ours = _run_in([script] + args, cwd=cwd, env=_clean_env())
     assert (direct.returncode, dash_m.returncode, ours.returncode) == \
         (0, 0, 0), (direct.stderr, dash_m.stderr, ours.stderr)
     assert report(ours) == report(dash_m)
@@ -201,25 +201,25 @@ def test_console_script_is_like_python_m(target, installed, tree):  # noqa: F811
     ("import sys\nsys.exit(3)\n", 3),
 ], ids=["traceback", "exit-3"])
 def test_console_script_reports_and_exits_like_python_m(body, status,
-                                                        installed, tmp_path):
-    python = os.path.join(installed, "python")
+                                                        wheel_venv, tmp_path):
+    python = os.path.join(wheel_venv, "python")
     (tmp_path / "t.py").write_text(body)
-    dash_m = _run([python, "-m", "runpath_spec", "t.py"], cwd=str(tmp_path),
+    dash_m = _run_in([python, "-m", "runpath_spec", "t.py"], cwd=str(tmp_path),
                   env=_clean_env())
-    ours = _run([os.path.join(installed, "runpath-spec"), "t.py"],
+    ours = _run_in([os.path.join(wheel_venv, "runpath-spec"), "t.py"],
                 cwd=str(tmp_path), env=_clean_env())
     assert ours.returncode == dash_m.returncode == status
     assert (ours.stdout, ours.stderr) == (dash_m.stdout, dash_m.stderr)
 
 
 @pytest.mark.slow
-def test_console_script_bad_target_and_usage_like_python_m(installed,
+def test_console_script_bad_target_and_usage_like_python_m(wheel_venv,
                                                            tmp_path):
-    python = os.path.join(installed, "python")
-    script = os.path.join(installed, "runpath-spec")
+    python = os.path.join(wheel_venv, "python")
+    script = os.path.join(wheel_venv, "runpath-spec")
     for args in (["missing.py"], ["-m", "nosuch_mod_rps"], ["--bogus"]):
-        dash_m = _run([python, "-m", "runpath_spec"] + args,
+        dash_m = _run_in([python, "-m", "runpath_spec"] + args,
                       cwd=str(tmp_path), env=_clean_env())
-        ours = _run([script] + args, cwd=str(tmp_path), env=_clean_env())
+        ours = _run_in([script] + args, cwd=str(tmp_path), env=_clean_env())
         assert ours.returncode == dash_m.returncode != 0, args
         assert (ours.stdout, ours.stderr) == (dash_m.stdout, dash_m.stderr)
