@@ -129,10 +129,15 @@ def _shown_kind(target):
 
 def cannot_run(target):
     """Why *target* cannot run, in the words running it would say; else
-    ``None``.  Decided from the loader alone: nothing is compiled."""
+    ``None``.  Decided from the loader -- and, for a source file that
+    runpath_spec's own loader holds, from compiling the bytes already
+    read (the loader's ``source_to_code``: nothing runs or is written).
+    Bytecode is never unmarshalled here."""
     from importlib.machinery import BuiltinImporter, ExtensionFileLoader
     spec = target.spec
     loader = spec.loader
+    if target.kind is SOURCE:
+        return _source_cannot_run(target)
     without_code = (loader is BuiltinImporter
                     or isinstance(loader, (BuiltinImporter,
                                            ExtensionFileLoader)))
@@ -147,6 +152,22 @@ def cannot_run(target):
         return ("cannot run {!r} under the {!r} profile: expected a loader "
                 "that gives code (get_code()), found {!r}".format(
                     spec.origin or spec.name, target.profile, loader))
+    return None
+
+
+def _source_cannot_run(target):
+    """What running a source file would refuse: python's own "Bad magic
+    number" for a ``.pyc`` that holds source (python profile), or the
+    source's ``SyntaxError``."""
+    spec = target.spec
+    if PROFILES[target.profile].refuses_source_named_pyc and \
+            spec.origin.endswith(".pyc"):
+        return "RuntimeError: Bad magic number in .pyc file"
+    loader = spec.loader
+    try:
+        loader.source_to_code(loader.get_data(spec.origin), spec.origin)
+    except (SyntaxError, ValueError) as exc:  # (ValueError: NUL, <3.12)
+        return "{}: {}".format(type(exc).__name__, exc)
     return None
 
 

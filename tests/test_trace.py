@@ -212,6 +212,30 @@ def test_explain_m_sys_cannot_run(tmp_path):
     assert info["runs"] is False and message in info["cannot_run"]
 
 
+def test_a_script_that_cannot_compile_cannot_run(tmp_path):
+    """--explain compiles a source target (nothing runs, nothing is
+    written): a SyntaxError is reported as running would, status 1."""
+    (tmp_path / "bad.py").write_text("print('RAN')\ndef (:\n")
+    ran = cli(["bad.py"], tmp_path)
+    out = cli(["--explain", "bad.py"], tmp_path)
+    assert ran.returncode == out.returncode == 1
+    assert "SyntaxError" in ran.stderr and "RAN" not in ran.stdout
+    assert "cannot run: SyntaxError: " in out.stdout
+    assert "RAN" not in out.stdout
+    assert sorted(os.listdir(str(tmp_path))) == ["bad.py"]
+
+
+def test_a_source_named_pyc_cannot_run_under_python(tmp_path):
+    (tmp_path / "src.pyc").write_text("print('RAN')\n")
+    out = cli(["--explain", "src.pyc"], tmp_path)
+    assert out.returncode == 1
+    assert "cannot run: RuntimeError: Bad magic number in .pyc file" in \
+        out.stdout
+    runpy_profile = cli(["--explain", "--profile", "runpy", "src.pyc"],
+                        tmp_path)
+    assert runpy_profile.returncode == 0, runpy_profile.stderr
+
+
 def test_a_runnable_module_runs(work):
     _package(work)
     out = cli(["--explain", "-m", "pkg_rps.sub.mod"], work)
