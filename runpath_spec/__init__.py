@@ -7,6 +7,10 @@ A finder turns a target into an :class:`importlib.machinery.ModuleSpec`
 and ``__package__`` from it as PEP 451 describes and runs the code.
 :func:`run_path` and :func:`run_module` are drop-ins for :mod:`runpy`'s,
 and :mod:`runpath_spec.compat` is a complete stand-in for ``runpy``.
+
+(PYTEST_DONT_REWRITE: pytest, which loads this package's plug-in, marks
+the package for assertion rewriting; where the runpy stand-in has already
+imported it -- ``python -m pytest`` -- that is to be no warning.)
 """
 
 __version__ = "0.1.0.dev0"
