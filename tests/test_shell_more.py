@@ -54,6 +54,11 @@ def test_recursion_headroom_is_a_few_frames_less(tmp_path):
         out = run_in_project(args, tmp_path)
         assert out.returncode == 0, out.stderr
         depth[how] = int(out.stdout)
+    if sys.implementation.name == "pypy":
+        # PyPy's limit counts its own stack, not frames: a few either way.
+        assert abs(depth["python"] - depth["tool"]) <= 10, depth
+        assert abs(depth["python"] - depth["cli"]) <= 20, depth
+        return
     assert 0 <= depth["python"] - depth["tool"] <= 2, depth
     assert 0 <= depth["python"] - depth["cli"] <= 10, depth
 
