@@ -125,30 +125,35 @@ def _line_of(module, text):
                     if text in line)
 
 
+def _frames_of_failure(prelude, call, error, cwd):
+    """``[[filename, function, line], ...]`` of the traceback *call*
+    (run after *prelude*, in a fresh interpreter) fails with, from the
+    frame below the caller's on."""
+    code = (prelude + "try:\n    " + call + "\nexcept " + error + ":\n"
+            "    tb = traceback.extract_tb(sys.exc_info()[2])\n"
+            "    for f in tb[1:]: print(f.filename, f.name, f.lineno)\n")
+    env = dict(os.environ, PYTHONPATH=PROJECT)
+    out = subprocess.run([sys.executable, "-c", code], env=env,
+                         cwd=str(cwd), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, universal_newlines=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "never" not in out.stdout
+    return [line.rsplit(" ", 2) for line in out.stdout.splitlines()]
+
+
 def test_a_fault_in_our_machinery_shows_our_file_and_line(tmp_path):
     """Fault injection: an audit hook makes the executor's own step fail
     while run_path prepares a run; the traceback shows runpy's runner
     frames down to the call, then runpath_spec's files and lines."""
-    import traceback  # noqa: F401 - in the child
     from runpath_spec import _executor
     (tmp_path / "t.py").write_text("print('never')\n")
-    code = (
+    frames = _frames_of_failure(
         "import sys, traceback, runpath_spec.compat as c\n"
         "def hook(event, args):\n"
         "    if event == 'runpath_spec.run': raise RuntimeError('injected')\n"
-        "sys.addaudithook(hook)\n"
-        "try:\n"
-        "    c.run_path('t.py')\n"
-        "except RuntimeError:\n"
-        "    tb = traceback.extract_tb(sys.exc_info()[2])\n"
-        "    for f in tb[1:]: print(f.filename, f.name, f.lineno)\n")
-    env = dict(os.environ, PYTHONPATH=PROJECT)
-    out = subprocess.run([sys.executable, "-c", code], env=env,
-                         cwd=str(tmp_path), stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, universal_newlines=True,
-                         timeout=60)
-    assert out.returncode == 0, out.stderr
-    frames = [line.rsplit(" ", 2) for line in out.stdout.splitlines()]
+        "sys.addaudithook(hook)\n", "c.run_path('t.py')", "RuntimeError",
+        tmp_path)
     lines = _versions.RUNPY.lines
     runpy_file = _versions.runpy_filename()
     assert frames[:3] == [
@@ -164,25 +169,14 @@ def test_a_fault_in_our_machinery_shows_our_file_and_line(tmp_path):
         [_executor.__file__, "fill_globals",
          str(_line_of(_executor, 'sys.audit("runpath_spec.run"'))],
         ["<string>", "hook", "3"]]
-    assert "never" not in out.stdout
 
 
 def test_a_failing_find_shows_our_frames_below_runpys_find_line(tmp_path):
     """A target that cannot be found fails in runpath_spec's finder: the
     runpy frame stands at the line runpy looks the path up on."""
-    code = ("import sys, traceback, runpath_spec.compat as c\n"
-            "try:\n"
-            "    c.run_path('missing.py')\n"
-            "except OSError:\n"
-            "    tb = traceback.extract_tb(sys.exc_info()[2])\n"
-            "    for f in tb[1:]: print(f.filename, f.name, f.lineno)\n")
-    env = dict(os.environ, PYTHONPATH=PROJECT)
-    out = subprocess.run([sys.executable, "-c", code], env=env,
-                         cwd=str(tmp_path), stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, universal_newlines=True,
-                         timeout=60)
-    assert out.returncode == 0, out.stderr
-    frames = [line.rsplit(" ", 2) for line in out.stdout.splitlines()]
+    frames = _frames_of_failure(
+        "import sys, traceback, runpath_spec.compat as c\n",
+        "c.run_path('missing.py')", "OSError", tmp_path)
     assert frames[0] == [_versions.runpy_filename(), "run_path",
                          str(_versions.RUNPY.lines["run_path"]["find"])]
     assert all("runpath_spec" in filename for filename, _, _ in frames[1:])
