@@ -2,7 +2,7 @@
 
 from . import _sysstate
 from ._executor import execute
-from ._finders import FindOptions, find_path
+from ._finders import find_options, find_path
 from ._loaders import code_for_spec
 from ._modules import module_details
 from ._profiles import get_profile
@@ -45,7 +45,8 @@ def run_path(path_name, init_globals=None, run_name=None, *,
     if run_name is None:
         run_name = "<run_path>"
     target = find_path(path_name, run_name, chosen.script_filename(path_name),
-                       FindOptions(check_source, import_hooks, loaders, cache))
+                       find_options(check_source, import_hooks, loaders,
+                                    cache))
     argv0 = chosen.shown_argv0(path_name)
     spec = target.spec
     if not target.kind.is_entry:

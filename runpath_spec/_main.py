@@ -24,7 +24,7 @@ import sys
 
 from . import _sysstate
 from ._executor import execute
-from ._finders import FindOptions, find_path
+from ._finders import find_options, find_path
 from ._kinds import (BYTECODE, COMMAND, MODULE, SOURCE, STDIN,
                      startup_added_path0)
 from ._versions import (C_SOURCE_IN_RUN, CACHED_IN_GLOBALS,
@@ -264,7 +264,7 @@ class MainTarget:
         given = os.fsdecode(target)
         path = chosen.main_path(given)
         found = find_path(path, "__main__", chosen.script_filename(given),
-                          FindOptions(**self._find))
+                          find_options(**self._find))
         self.kind, self.spec = found.kind, found.spec
         self.argv0 = given
         self._rerun = os.path.abspath(path)  # what again() runs
