@@ -337,8 +337,8 @@ def main(argv=None):
         sys.stdout.write(_usage())
         return 0
     if opts.get("version"):
-        from runpath_spec import __version__
-        print("runpath_spec", __version__)
+        import runpath_spec
+        print("runpath_spec", runpath_spec.__version__)
         return 0
     if opts["action"] is not None:
         return _runpy_action(opts)
