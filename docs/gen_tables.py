@@ -32,53 +32,83 @@ OUT = os.path.join(HERE, "_generated")
 DUNDERS = ("__name__", "__file__", "__cached__", "__package__", "__loader__",
            "__spec__")
 
-PROBE = r'''
-import json, os, py_compile, sys, tempfile, zipfile
+#: Every target's body: it describes its own dunders (``_row``), and
+#: prints them as JSON when run as ``python TARGET --dump``.
+TARGET = r"""
+import os as _os, sys as _sys
+def _show(v):
+    if v is None or isinstance(v, str):
+        return repr(v).replace(_os.getcwd(), "<tmp>").replace(
+            _sys.implementation.cache_tag, "<tag>")
+    if type(v).__name__ == "ModuleSpec":
+        return "ModuleSpec(%r)" % v.name
+    if isinstance(v, type(_sys)):
+        return "<module>"
+    return type(v).__name__
+_row = {k: _show(globals()[k]) if k in globals() else "(absent)"
+        for k in DUNDERS}
+if _sys.argv[1:] == ["--dump"]:
+    import json
+    print(json.dumps(_row))
+"""
+
+#: Run by each interpreter: the dunders each target gets from runpy
+#: itself, from ``python`` itself (a subprocess), and from each of
+#: runpath_spec's profiles.
+PROBE = r"""
+import json, os, py_compile, runpy, subprocess, sys, tempfile, zipfile
 sys.path.insert(0, ROOT)
 sys.dont_write_bytecode = True
 import runpath_spec
 tmp = os.path.realpath(tempfile.mkdtemp())
 os.chdir(tmp)
-with open("script.py", "w") as f: f.write("x = 1\n")
+body = "DUNDERS = %r\n" % (DUNDERS,) + TARGET
+def write(name, text):  # closed at once: PyPy flushes on collection
+    with open(name, "w") as f:
+        f.write(text)
+write("script.py", body)
 py_compile.compile("script.py", cfile="compiled.pyc", doraise=True)
-os.mkdir("app"); open("app/__main__.py", "w").write("x = 1\n")
-with zipfile.ZipFile("app.zip", "w") as z: z.writestr("__main__.py", "x = 1\n")
-os.mkdir("pkg"); open("pkg/__init__.py", "w").write("")
-open("pkg/mod.py", "w").write("x = 1\n")
+os.mkdir("app"); write("app/__main__.py", body)
+with zipfile.ZipFile("app.zip", "w") as z: z.writestr("__main__.py", body)
+os.mkdir("pkg"); write("pkg/__init__.py", ""); write("pkg/mod.py", body)
 sys.path.insert(0, tmp)
-
-def show(v):
-    if v is None or isinstance(v, str):
-        return repr(v).replace(tmp, "<tmp>").replace(
-            sys.implementation.cache_tag, "<tag>")
-    if type(v).__name__ == "ModuleSpec":
-        return "ModuleSpec(%r)" % v.name
-    if isinstance(v, type(sys)):
-        return "<module>"
-    return type(v).__name__
 
 def row(run):
     try:
-        g = run()
+        return run()["_row"]
     except Exception as exc:  # shown in the table, not hidden
         text = "raises %s" % type(exc).__name__
         return {k: text for k in DUNDERS}
-    return {k: show(g[k]) if k in g else "(absent)" for k in DUNDERS}
+
+def python(*args):
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    out = subprocess.run([sys.executable] + list(args) + ["--dump"],
+                         stdout=subprocess.PIPE, env=env,
+                         universal_newlines=True)
+    if out.returncode:
+        return {k: "exits %d" % out.returncode for k in DUNDERS}
+    return json.loads(out.stdout)
 
 out = {}
 targets = [("script.py", "script.py"), ("compiled.pyc", "compiled.pyc"),
            ("directory", "app"), ("zip", "app.zip")]
 for label, path in targets:
+    out["%s|runpy" % label] = row(
+        lambda: runpy.run_path(path, run_name="__main__"))
+    out["%s|python" % label] = python(path)
     for profile in ("runpy", "python", "spec"):
-        out["%s|%s" % (label, profile)] = row(
+        out["%s|%s profile" % (label, profile)] = row(
             lambda: runpath_spec.run_path(path, run_name="__main__",
                                           profile=profile))
+out["-m pkg.mod|runpy"] = row(
+    lambda: runpy.run_module("pkg.mod", run_name="__main__"))
+out["-m pkg.mod|python"] = python("-m", "pkg.mod")
 for profile in ("runpy", "python", "spec"):
-    out["-m pkg.mod|%s" % profile] = row(
+    out["-m pkg.mod|%s profile" % profile] = row(
         lambda: runpath_spec.run_module("pkg.mod", run_name="__main__",
                                         profile=profile))
 print(json.dumps(out))
-'''
+"""
 
 
 CPYTHONS = range(8, 16)  # 3.8-3.15
@@ -125,7 +155,8 @@ def collect():
     could not be measured, why."""
     results = OrderedDict()
     failures = OrderedDict()
-    code = "ROOT = %r\nDUNDERS = %r\n" % (ROOT, DUNDERS) + PROBE
+    code = "ROOT = %r\nDUNDERS = %r\nTARGET = %r\n" % (
+        ROOT, DUNDERS, TARGET) + PROBE
     for label, python in interpreters():
         try:
             out = subprocess.run([python, "-c", code], stdout=subprocess.PIPE,
@@ -179,6 +210,29 @@ def _versions_text(values):
             for span, (_, value) in zip(spans, groups)]
 
 
+#: The table's columns: runpy and python measured themselves, the spec
+#: profile (which has no reference but importlib's spec).
+COLUMNS = ("runpy", "python", "spec profile")
+
+
+def mismatches(results):
+    """``[(interpreter, target, profile, dunder, ours, theirs), ...]``:
+    where the runpy or python profile gives another value than runpy or
+    python itself -- a table of the references is then not a table of the
+    profiles, and the profile has a bug."""
+    found = []
+    for version, result in results.items():
+        for key, theirs in sorted(result.items()):
+            label, _, column = key.partition("|")
+            ours = result.get("%s|%s profile" % (label, column))
+            if column not in ("runpy", "python") or ours is None:
+                continue
+            found += [(version, label, column, dunder, ours[dunder],
+                       theirs[dunder]) for dunder in DUNDERS
+                      if ours[dunder] != theirs[dunder]]
+    return found
+
+
 def write_profiles(results, failures):
     lines = [".. This file is generated by docs/gen_tables.py; do not edit.",
              ""]
@@ -199,6 +253,11 @@ def write_profiles(results, failures):
         with open(os.path.join(OUT, "profiles.rst"), "w") as f:
             f.write("\n".join(lines))
         return
+    for version, label, profile, dunder, ours, theirs in mismatches(results):
+        lines += [".. warning:: On %s the ``%s`` profile gives ``%s`` of %s "
+                  "as ``%s``; %s itself gives ``%s``." % (
+                      version, profile, dunder, label, ours, profile,
+                      theirs), ""]
     first = results[versions[0]]
     labels = OrderedDict((key.split("|")[0], None) for key in first)
     for label in labels:
@@ -209,10 +268,10 @@ def write_profiles(results, failures):
                   ".. list-table::", "   :header-rows: 1",
                   "   :class: profile-table", "   :widths: 16 28 28 28", "",
                   "   * - attribute", "     - ``runpy``", "     - ``python``",
-                  "     - ``spec``"]
+                  "     - ``spec`` profile"]
         for dunder in DUNDERS:
             lines.append("   * - ``%s``" % dunder)
-            for profile in ("runpy", "python", "spec"):
+            for profile in COLUMNS:
                 key = "%s|%s" % (label, profile)
                 values = [(v, results[v][key][dunder]) for v in versions
                           if key in results[v]]
@@ -257,10 +316,16 @@ def main(argv=None):
         sys.stderr.write("gen_tables: warning: not measured on %s: %s\n"
                          % (label, why))
     write_profiles(results, failures)
+    wrong = mismatches(results)
+    for version, label, profile, dunder, ours, theirs in wrong:
+        sys.stderr.write("gen_tables: error: on %s the %s profile gives %s "
+                         "of %s as %s; %s itself gives %s\n" % (
+                             version, profile, dunder, label, ours, profile,
+                             theirs))
     write_magic()
     import gen_traces  # one real --explain --trace per kind of target
     gen_traces.main()
-    if "--strict" in argv and (failures or not results):
+    if wrong or "--strict" in argv and (failures or not results):
         return 1
     return 0
 

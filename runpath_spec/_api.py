@@ -3,6 +3,7 @@
 from . import _sysstate
 from ._executor import execute
 from ._finders import find_options, find_path
+from ._kinds import SOURCE
 from ._loaders import code_for_spec
 from ._modules import module_details
 from ._profiles import get_profile
@@ -44,12 +45,17 @@ def run_path(path_name, init_globals=None, run_name=None, *,
     chosen = get_profile(profile)
     if run_name is None:
         run_name = "<run_path>"
-    target = find_path(path_name, run_name, chosen.script_filename(path_name),
+    target = find_path(chosen.lookup_path(path_name), run_name,
+                       chosen.script_filename(path_name),
                        find_options(check_source, import_hooks, loaders,
                                     cache))
     argv0 = chosen.shown_argv0(path_name)
     spec = target.spec
     if not target.kind.is_entry:
+        refused = target.kind is SOURCE and \
+            chosen.source_script_error(spec.origin)
+        if refused:
+            raise refused
         # A foreign loader is asked for code once the module is in place.
         code = None if target.kind.code_late else code_for_spec(spec)
         return execute(spec, code, run_name=run_name,

@@ -160,9 +160,9 @@ def _source_cannot_run(target):
     number" for a ``.pyc`` that holds source (python profile), or the
     source's ``SyntaxError``."""
     spec = target.spec
-    if PROFILES[target.profile].refuses_source_named_pyc and \
-            spec.origin.endswith(".pyc"):
-        return "RuntimeError: Bad magic number in .pyc file"
+    refused = PROFILES[target.profile].source_script_error(spec.origin)
+    if refused is not None:
+        return "{}: {}".format(type(refused).__name__, refused)
     loader = spec.loader
     try:
         loader.source_to_code(loader.get_data(spec.origin), spec.origin)

@@ -334,12 +334,10 @@ class MainTarget:
                 from ._cpython import register_command_source
                 register_command_source(self._code, self._source)
         elif self._code is None and not self.kind.code_late:
-            if self.kind is SOURCE and \
-                    self._profile.refuses_source_named_pyc and \
-                    self.spec.origin.endswith(".pyc"):
-                # python runs a file named .pyc as bytecode or not at all
-                # (maybe_pyc_file); the message is its own.
-                raise RuntimeError("Bad magic number in .pyc file")
+            refused = self.kind is SOURCE and \
+                self._profile.source_script_error(self.spec.origin)
+            if refused:
+                raise refused
             self._code = code_for_spec(self.spec)
         return self._code
 

@@ -159,14 +159,15 @@ class Profile:
     #: extension module) execute the module itself?  Only where the code
     #: may see the spec: runpy and python hide a script's.
     runs_exec_module = False
-    #: Is a script named ``.pyc`` that holds source refused, as ``python
-    #: src.pyc`` refuses it ("Bad magic number"), rather than run as
-    #: source, as runpy runs it?  (MainTarget, run_main and the CLI.)
-    refuses_source_named_pyc = False
 
     def attrs(self, spec, run_name=None, pkg_name=None):
         """The dunders for *spec* (``pkg_name``: runpy's entry override)."""
         raise NotImplementedError
+
+    def source_script_error(self, origin):
+        """The error a source script at *origin* raises instead of running,
+        or ``None`` (it runs, as runpy runs any file that is not bytecode)."""
+        return None
 
     def script_filename(self, given):
         """The file name compiled into a script's code, for a path *given*
@@ -176,6 +177,11 @@ class Profile:
     def main_path(self, given):
         """The path a ``python TARGET`` run of *given* looks the target up by."""
         return python_file(given)
+
+    def lookup_path(self, given):
+        """The path ``run_path`` looks *given* up by: as given, so that the
+        spec's ``origin`` (a zip's ``__file__``) is the path the caller gave."""
+        return given
 
     def shown_argv0(self, given):
         """``sys.argv[0]`` while ``run_path`` runs *given*, or ``None`` to
@@ -252,7 +258,6 @@ class _RunpyProfile(Profile):
 class _PythonProfile(Profile):
     __slots__ = ()
     name = "python"
-    refuses_source_named_pyc = True
 
     def attrs(self, spec, run_name=None, pkg_name=None):
         name = spec.name if run_name is None else run_name
@@ -278,6 +283,18 @@ class _PythonProfile(Profile):
         if CACHED_IN_GLOBALS:
             attrs["__cached__"] = None
         return attrs
+
+    def source_script_error(self, origin):
+        # python runs a file named .pyc as bytecode or not at all
+        # (maybe_pyc_file): one that holds source gets its own message.
+        if origin.endswith(".pyc"):
+            return RuntimeError("Bad magic number in .pyc file")
+        return None
+
+    def lookup_path(self, given):
+        # As `python TARGET` looks it up: a relative zip's __file__ is
+        # absolute from 3.9, like a directory's and a script's.
+        return self.main_path(given)
 
     def script_filename(self, given):
         if PYPY:
