@@ -11,6 +11,9 @@ sys.path.insert(0, HERE)
 
 import runpath_spec  # noqa: E402
 
+sys.path.insert(0, os.path.join(HERE, "diagrams"))
+from prerendered import write_if_changed  # noqa: E402
+
 project = "runpath_spec"
 author = "runpath_spec developers"
 copyright = "2026, runpath_spec developers"
@@ -83,14 +86,7 @@ def _render_readme_diagram(app):
                          + list(app.config.graphviz_dot_args) + ["-Tsvg"],
                          input=code, check=True,
                          stdout=subprocess.PIPE).stdout
-    try:
-        with open(target, "rb") as f:
-            if f.read() == svg:
-                return
-    except OSError:
-        pass
-    with open(target, "wb") as f:
-        f.write(svg)
+    write_if_changed(target, svg)
 
 
 def _make_plots(app):

@@ -85,17 +85,23 @@ def render(dot="dot"):
         svg = subprocess.run([dot, "-Tsvg"], input=code, check=True,
                              stdout=subprocess.PIPE).stdout
         data = _STAMP.format(name=name, digest=digest(code)).encode() + svg
-        path = rendered_path(name)
-        try:
-            with open(path, "rb") as f:
-                if f.read() == data:
-                    continue
-        except OSError:
-            pass
-        with open(path, "wb") as f:
-            f.write(data)
-        written.append(name)
+        if write_if_changed(rendered_path(name), data):
+            written.append(name)
     return written
+
+
+def write_if_changed(path, data):
+    """Write *data* to *path* unless the file already holds exactly it (a
+    build leaves a committed copy's time stamp alone); was it written?"""
+    try:
+        with open(path, "rb") as f:
+            if f.read() == data:
+                return False
+    except OSError:
+        pass
+    with open(path, "wb") as f:
+        f.write(data)
+    return True
 
 
 def check():
