@@ -243,11 +243,9 @@ class MainTarget:
             # find that an audit hook vetoes imports nothing new, so
             # otherwise as_main() does it, before the target runs.
             _arm_sigint()
-        #: PEP 499 (-m only): the module is also sys.modules[spec.name].
-        self.alias_main = bool(alias_main) and module
         self._setup(target, argv, module, profile,
                     dict(check_source=check_source, import_hooks=import_hooks,
-                         loaders=loaders, cache=cache))
+                         loaders=loaders, cache=cache), alias_main)
         if command or (not module and _is_stdin(target)):
             self._text(target, command)
             return
@@ -270,8 +268,11 @@ class MainTarget:
         self._rerun = os.path.abspath(path)  # what again() runs
         self.path0 = found.kind.path0(found.entry or path)
 
-    def _setup(self, target, argv, module, profile, find):
+    def _setup(self, target, argv, module, profile, find, alias_main):
+        """The fields every way of finding sets alike."""
         self._target, self._find = target, find
+        #: PEP 499 (-m only): the module is also sys.modules[spec.name].
+        self.alias_main = bool(alias_main and module)
         self._profile = chosen = get_profile(profile)
         #: The profile's name: "runpy", "python" or "spec".
         self.profile = chosen.name
@@ -312,8 +313,7 @@ class MainTarget:
                        **find)
         from ._modules import spec_without_import
         self = cls.__new__(cls)
-        self.alias_main = bool(alias_main)
-        self._setup(target, argv, module, profile, find)
+        self._setup(target, argv, module, profile, find, alias_main)
         self.spec = spec_without_import(target)
         self.argv0 = self.spec.origin
         return self
