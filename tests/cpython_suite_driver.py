@@ -7,6 +7,11 @@ Meant to run in a scratch virtual environment whose site-packages holds a
 lazy stand-in ``--install-runpy`` writes, or the eager one-line form), so
 that the in-process tests and every ``python -m``, directory and zip
 execution in the tests' subprocesses go through runpath_spec.
+
+``--outcomes`` is for comparing two runs instead (tests/test_adapter_pdb.py:
+pdb's target classes, original or adapted): runpy need not be the
+stand-in, and one ``OUTCOME <pass|fail|skip> <test id>`` line is printed
+per test, after the module pdb's ``_ScriptTarget`` comes from.
 """
 
 import importlib
@@ -39,13 +44,60 @@ def standin():
     return None
 
 
+class _Outcomes(unittest.TextTestResult):
+    """A result that also keeps each test's outcome: "fail" if anything in
+    it failed (a subtest, an unexpected success), else "skip" or "pass"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcomes = {}
+
+    def _mark(self, test, outcome):
+        if self.outcomes.get(test.id()) != "fail":
+            self.outcomes[test.id()] = outcome
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self._mark(test, "pass")
+
+    def addExpectedFailure(self, test, err):
+        super().addExpectedFailure(test, err)
+        self._mark(test, "pass")
+
+    def addSkip(self, test, reason):
+        super().addSkip(test, reason)
+        self._mark(test, "skip")
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self._mark(test, "fail")
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self._mark(test, "fail")
+
+    def addUnexpectedSuccess(self, test):
+        super().addUnexpectedSuccess(test)
+        self._mark(test, "fail")
+
+    def addSubTest(self, test, subtest, err):
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            self._mark(test, "fail")
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    suites = argv or SUITES
-    if standin() is None:
+    outcomes = "--outcomes" in argv
+    suites = [name for name in argv if name != "--outcomes"] or SUITES
+    if outcomes:
+        pdb = sys.modules.get("pdb")
+        print("pdb targets: %s" % (pdb and pdb._ScriptTarget.__module__,))
+    elif standin() is None:
         print("runpy is not the stand-in: %r" % (sys.modules.get("runpy"),))
         return 2
-    print("stand-in: %s" % standin())
+    else:
+        print("stand-in: %s" % standin())
     loader = unittest.TestLoader()
     suite = unittest.TestSuite()
     skipped = []
@@ -57,7 +109,11 @@ def main(argv=None):
                 skipped.append(test.id())
                 continue
             suite.addTest(test)
-    result = unittest.TextTestRunner(verbosity=1, stream=sys.stdout).run(suite)
+    result = unittest.TextTestRunner(verbosity=1, stream=sys.stdout,
+                                     resultclass=_Outcomes).run(suite)
+    if outcomes:
+        for test_id, outcome in sorted(result.outcomes.items()):
+            print("OUTCOME %s %s" % (outcome, test_id))
     print("exempt: %s" % ", ".join(sorted(skipped)))
     print("SUITES %d run, %d failures, %d errors, %d skipped" % (
         result.testsRun, len(result.failures), len(result.errors),
