@@ -10,6 +10,10 @@ run as ``__main__`` calls ``main()`` of the imported ``pdb`` module).
 Every test that passes with the originals passes with the adapter, but
 for EXPECTED_DIFFERENCES, each of which must really differ.
 
+test_what_the_program_sees: the differences the suite does not look at,
+each deliberate (runpath_spec gives what python gives), pinned against
+pdb's own classes and plain python.
+
 Time (2 shared cores, ``nice``): about 25 s a run on 3.13, 45 s on 3.14
 and 3.15; CI runs it on the newest, 3.15 (see docs/recipes.rst).
 """
@@ -19,7 +23,8 @@ import sys
 
 import pytest
 
-from conftest import make_scratch_venv, run_python
+from conftest import (make_scratch_venv, make_zip, project_env,
+                      run_python, write_file)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DRIVER = os.path.join(HERE, "cpython_suite_driver.py")
@@ -83,3 +88,61 @@ def test_pdb_suite_passes_with_the_adapter(tmp_path):
     report = "\n".join(line for line in log.splitlines()
                         if not line.startswith("OUTCOME "))
     assert lost == expected, report[-8000:]
+
+
+PROBE = """\
+import sys
+print("file", __file__)
+print("names", sorted(name for name in globals() if name.startswith("__")))
+print("path", sys.path[:2])
+"""
+#: pdb's main() as `python -m pdb` runs it (sys.path[0] the current
+#: directory), with pdb's own target classes or, after "{}", the adapter's.
+UNDER_PDB = ("import os, sys; sys.path[0] = os.getcwd(); import pdb, "
+             "pdb_adapter; {}pdb.main()")
+
+
+def _probe_lines(*args, cwd, pdb=None):
+    """What PROBE printed, and pdb's `where`, under `python ARGS` or, with
+    *pdb* "original" or "adapted", under `python -m pdb ARGS`."""
+    env = project_env()
+    env["PYTHONPATH"] = os.pathsep.join(
+        [HERE] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep)
+                  if p])
+    if pdb is not None:
+        args = ("-c", UNDER_PDB.format("pdb_adapter.install(); "
+                                       if pdb == "adapted" else "")) + args
+    out = run_python(sys.executable, *args, cwd=str(cwd), env=env,
+                     input="where\ncontinue\nquit\n", timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    lines = [line.replace("(Pdb) ", "") for line in out.stdout.splitlines()]
+    probe = [line.split(" ", 1) for line in lines
+             if line.startswith(("file ", "names ", "path "))]
+    return dict(probe), "<string>(1)<module>()" in out.stdout
+
+
+def test_what_the_program_sees(tmp_path):
+    """The adapter gives the program python's __main__ and sys.path[0],
+    where pdb's own classes give their own (docs/recipes.rst)."""
+    if sys.version_info < (3, 13):
+        pytest.skip("pdb's _ZipTarget: 3.13+")
+    (tmp_path / "real" / "pkg").mkdir(parents=True)
+    write_file(tmp_path / "real", "prog.py", PROBE)
+    os.symlink("real", str(tmp_path / "link"))
+    write_file(tmp_path / "real" / "pkg", "__init__.py", "")
+    write_file(tmp_path / "real" / "pkg", "__main__.py", PROBE)
+    make_zip(str(tmp_path / "app.pyz"), {"__main__.py": PROBE})
+    for args, cwd, differ in [
+            (["link/prog.py"], tmp_path, {"file", "names"}),
+            (["-m", "pkg"], tmp_path / "real", {"names"}),
+            (["app.pyz"], tmp_path, {"names", "path"})]:
+        python, _ = _probe_lines(*args, cwd=cwd)
+        adapted, string_frame = _probe_lines(*args, cwd=cwd, pdb="adapted")
+        original, pdb_string_frame = _probe_lines(*args, cwd=cwd,
+                                                  pdb="original")
+        assert adapted == python, args
+        assert {key for key in python if original[key] != python[key]} \
+            == differ, (args, original, python)
+        # pdb runs a script's source through exec() of a string.
+        assert not string_frame
+        assert pdb_string_frame == (args[0] == "link/prog.py")
