@@ -44,53 +44,46 @@ def standin():
     return None
 
 
-class _Outcomes(unittest.TextTestResult):
-    """A result that also keeps each test's outcome: "fail" if anything in
-    it failed (a subtest, an unexpected success), else "skip" or "pass"."""
+class _Started(unittest.TextTestResult):
+    """A result that also lists every test that started, in order."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.outcomes = {}
+        self.started = []
 
-    def _mark(self, test, outcome):
-        if self.outcomes.get(test.id()) != "fail":
-            self.outcomes[test.id()] = outcome
+    def startTest(self, test):
+        super().startTest(test)
+        self.started.append(test)
 
-    def addSuccess(self, test):
-        super().addSuccess(test)
-        self._mark(test, "pass")
 
-    def addExpectedFailure(self, test, err):
-        super().addExpectedFailure(test, err)
-        self._mark(test, "pass")
+def outcomes(result):
+    """{test id: "pass", "skip" or "fail"}: "fail" if anything in it failed
+    (a subtest, an unexpected success); a class or module that could not
+    be set up is a test of its own.  A test run again under the same id
+    (test_pdb's doctests, once per pdb backend on 3.14+) is "<id> #2"."""
+    keys, seen = {}, {}
+    for test in result.started:
+        seen[test.id()] = count = seen.get(test.id(), 0) + 1
+        keys[id(test)] = test.id() + ("" if count == 1 else " #%d" % count)
+    outcome = dict.fromkeys(keys.values(), "pass")
 
-    def addSkip(self, test, reason):
-        super().addSkip(test, reason)
-        self._mark(test, "skip")
+    def key(test):
+        test = getattr(test, "test_case", test)  # a subtest's test
+        return keys.get(id(test), test.id())
 
-    def addFailure(self, test, err):
-        super().addFailure(test, err)
-        self._mark(test, "fail")
-
-    def addError(self, test, err):
-        super().addError(test, err)
-        self._mark(test, "fail")
-
-    def addUnexpectedSuccess(self, test):
-        super().addUnexpectedSuccess(test)
-        self._mark(test, "fail")
-
-    def addSubTest(self, test, subtest, err):
-        super().addSubTest(test, subtest, err)
-        if err is not None:
-            self._mark(test, "fail")
+    for test, _ in result.skipped:
+        outcome[key(test)] = "skip"
+    for test in [test for test, _ in result.failures + result.errors] \
+            + result.unexpectedSuccesses:
+        outcome[key(test)] = "fail"
+    return outcome
 
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    outcomes = "--outcomes" in argv
+    compare = "--outcomes" in argv
     suites = [name for name in argv if name != "--outcomes"] or SUITES
-    if outcomes:
+    if compare:
         pdb = sys.modules.get("pdb")
         print("pdb targets: %s" % (pdb and pdb._ScriptTarget.__module__,))
     elif standin() is None:
@@ -110,9 +103,9 @@ def main(argv=None):
                 continue
             suite.addTest(test)
     result = unittest.TextTestRunner(verbosity=1, stream=sys.stdout,
-                                     resultclass=_Outcomes).run(suite)
-    if outcomes:
-        for test_id, outcome in sorted(result.outcomes.items()):
+                                     resultclass=_Started).run(suite)
+    if compare:
+        for test_id, outcome in sorted(outcomes(result).items()):
             print("OUTCOME %s %s" % (outcome, test_id))
     print("exempt: %s" % ", ".join(sorted(skipped)))
     print("SUITES %d run, %d failures, %d errors, %d skipped" % (
