@@ -23,8 +23,8 @@ import sys
 
 import pytest
 
-from conftest import (make_scratch_venv, make_zip, project_env,
-                      run_python, write_file)
+from conftest import (compile_pyc, make_scratch_venv, make_zip,
+                      project_env, run_python, write_file)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DRIVER = os.path.join(HERE, "cpython_suite_driver.py")
@@ -132,17 +132,24 @@ def test_what_the_program_sees(tmp_path):
     write_file(tmp_path / "real" / "pkg", "__init__.py", "")
     write_file(tmp_path / "real" / "pkg", "__main__.py", PROBE)
     make_zip(str(tmp_path / "app.pyz"), {"__main__.py": PROBE})
+    make_zip(str(tmp_path / "app.zip"), {"__main__.py": PROBE})
+    compile_pyc(str(tmp_path / "real" / "prog.py"), str(tmp_path / "p.pyc"))
+    everything = {"file", "names", "path"}  # it never ran under pdb
     for args, cwd, differ in [
             (["link/prog.py"], tmp_path, {"file", "names"}),
             (["-m", "pkg"], tmp_path / "real", {"names"}),
-            (["app.pyz"], tmp_path, {"names", "path"})]:
+            (["app.pyz"], tmp_path, {"names", "path"}),
+            (["app.zip"], tmp_path, everything),
+            (["p.pyc"], tmp_path, everything)]:
         python, _ = _probe_lines(*args, cwd=cwd)
         adapted, string_frame = _probe_lines(*args, cwd=cwd, pdb="adapted")
         original, pdb_string_frame = _probe_lines(*args, cwd=cwd,
                                                   pdb="original")
         assert adapted == python, args
-        assert {key for key in python if original[key] != python[key]} \
+        assert {key for key in python if original.get(key) != python[key]} \
             == differ, (args, original, python)
-        # pdb runs a script's source through exec() of a string.
+        # pdb's _ScriptTarget (all but -m and .pyz) runs the file's text
+        # through exec() of a string.
         assert not string_frame
-        assert pdb_string_frame == (args[0] == "link/prog.py")
+        assert pdb_string_frame == (args[0] != "-m"
+                                    and not args[0].endswith(".pyz"))
