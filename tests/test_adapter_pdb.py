@@ -10,9 +10,10 @@ run as ``__main__`` calls ``main()`` of the imported ``pdb`` module).
 Every test that passes with the originals passes with the adapter, but
 for EXPECTED_DIFFERENCES, each of which must really differ.
 
-test_what_the_program_sees: the differences the suite does not look at,
-each deliberate (runpath_spec gives what python gives), pinned against
-pdb's own classes and plain python.
+test_what_the_program_sees and test_a_restart_reads_the_file_again: the
+differences the suite does not look at, each deliberate (runpath_spec
+gives what python gives), pinned against pdb's own classes and plain
+python.
 
 Time (2 shared cores, ``nice``): about 30 s on each of 3.13, 3.14 and
 3.15 (two venvs, two runs of the suite).  pdb's target classes are the
@@ -104,9 +105,9 @@ UNDER_PDB = ("import os, sys; sys.path[0] = os.getcwd(); import pdb, "
              "pdb_adapter; {}pdb.main()")
 
 
-def _probe_lines(*args, cwd, pdb=None):
-    """What PROBE printed, and pdb's `where`, under `python ARGS` or, with
-    *pdb* "original" or "adapted", under `python -m pdb ARGS`."""
+def _stdout(*args, cwd, pdb=None, commands="where\ncontinue\nquit\n"):
+    """The stdout, pdb's prompts taken out, of `python ARGS` or, with *pdb*
+    "original" or "adapted", of `python -m pdb ARGS`."""
     env = project_env()
     env["PYTHONPATH"] = os.pathsep.join(
         [HERE] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep)
@@ -115,12 +116,18 @@ def _probe_lines(*args, cwd, pdb=None):
         args = ("-c", UNDER_PDB.format("pdb_adapter.install(); "
                                        if pdb == "adapted" else "")) + args
     out = run_python(sys.executable, *args, cwd=str(cwd), env=env,
-                     input="where\ncontinue\nquit\n", timeout=120)
+                     input=commands, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
-    lines = [line.replace("(Pdb) ", "") for line in out.stdout.splitlines()]
-    probe = [line.split(" ", 1) for line in lines
+    return out.stdout.replace("(Pdb) ", "")
+
+
+def _probe_lines(*args, cwd, pdb=None):
+    """What PROBE printed, and whether pdb's `where` showed a <string>
+    frame."""
+    out = _stdout(*args, cwd=cwd, pdb=pdb)
+    probe = [line.split(" ", 1) for line in out.splitlines()
              if line.startswith(("file ", "names ", "path "))]
-    return dict(probe), "<string>(1)<module>()" in out.stdout
+    return dict(probe), "<string>(1)<module>()" in out
 
 
 def test_what_the_program_sees(tmp_path):
@@ -155,3 +162,22 @@ def test_what_the_program_sees(tmp_path):
         assert not string_frame
         assert pdb_string_frame == (args[0] != "-m"
                                     and not args[0].endswith(".pyz"))
+
+
+def test_a_restart_reads_the_file_again(tmp_path):
+    """pdb re-reads a script on a restart but reruns the code it compiled
+    for -m first; with the adapter (MainTarget.again()) both are read
+    again."""
+    if sys.version_info < (3, 13):
+        pytest.skip("pdb's _ZipTarget: 3.13+")
+    edit = "with open(__file__, 'w') as f: f.write('print(\"edited\")')\n"
+    for args in (["prog.py"], ["-m", "prog"]):
+        write_file(tmp_path, "prog.py", edit)
+        commands = "continue\ncontinue\nquit\n"  # pdb restarts at the end
+        adapted = _stdout(*args, cwd=tmp_path, pdb="adapted",
+                          commands=commands)
+        write_file(tmp_path, "prog.py", edit)
+        original = _stdout(*args, cwd=tmp_path, pdb="original",
+                           commands=commands)
+        assert "\nedited\n" in adapted, adapted
+        assert ("\nedited\n" in original) == (args[0] == "prog.py"), original
