@@ -69,9 +69,10 @@ class _Target:
 
     @property
     def code(self):
-        # pdb asks once a run; a re-run (restart) reads the very file
-        # again, as pdb's script target does, by the absolute path taken
-        # first (the program may have changed directory).
+        # pdb asks once a run.  A re-run (restart) finds and reads the
+        # target again: the very file, by the absolute path taken first, a
+        # module where it was found first (the program may have changed
+        # directory).  pdb's own classes read only a script again.
         if self._ran:
             self._main = self._main.again()
         self._ran = True
