@@ -230,6 +230,8 @@ class MainTarget:
 
     _code = None
     _rerun = None
+    #: again() of a -m target: the (path0, replace) it was first found with.
+    _first_path0 = None
     alias_main = False
     #: The module the target last ran in (:meth:`run`, :meth:`as_main`),
     #: ``None`` before.
@@ -282,6 +284,8 @@ class MainTarget:
         if module:
             self.kind = MODULE
             self.path0 = MODULE.path0()
+            if self._first_path0 is not None:  # again(): where found first
+                self.path0, self.replace = self._first_path0
 
     def _text(self, target, command):
         """``python -c CODE`` (*target* is the code) or ``python -``: no
@@ -414,9 +418,11 @@ class MainTarget:
         file that ran first, found anew by the absolute path taken when it
         was first found (a script that changed directory re-runs itself,
         not a file of the same name in its new directory), the module
-        found again by name, the same ``-c`` code.  :attr:`argv` stays
-        exactly as given, as pdb's restart keeps it.  A pipe or stdin
-        cannot be read twice: :class:`~runpath_spec.errors.RunpathError`."""
+        found again by name on the ``sys.path[0]`` it was first found on
+        (the directory it started in), the same ``-c`` code.
+        :attr:`argv` stays exactly as given, as pdb's restart keeps it.
+        A pipe or stdin cannot be read twice:
+        :class:`~runpath_spec.errors.RunpathError`."""
         if self.kind is STDIN or (self.spec is not None and self.kind
                                   is not MODULE
                                   and _is_pipe(self.spec.origin)):
@@ -425,10 +431,14 @@ class MainTarget:
                 "cannot run {!r} again: expected a file that can be read "
                 "again, found a pipe".format(self.argv0), path=self.argv0)
         target = self._target if self._rerun is None else self._rerun
-        again = type(self)(target, self.args, module=self.kind is MODULE,
-                           command=self.kind is COMMAND,
-                           profile=self.profile, alias_main=self.alias_main,
-                           **self._find)
+        again = type(self).__new__(type(self))
+        if self.kind is MODULE:
+            # The directory -m started in, not the one the program has
+            # changed to, where a module of the same name may be.
+            again._first_path0 = (self.path0, self.replace)
+        again.__init__(target, self.args, module=self.kind is MODULE,
+                       command=self.kind is COMMAND, profile=self.profile,
+                       alias_main=self.alias_main, **self._find)
         if self.kind is not MODULE and self.kind is not COMMAND:
             again.argv0 = self.argv0  # sys.argv[0] as given
         return again

@@ -353,6 +353,26 @@ def test_again_reruns_the_file_that_ran_first(tmp_path, monkeypatch):
     assert again.again().run()["who"] == "a"
 
 
+def test_again_finds_a_module_where_it_was_found_first(tmp_path,
+                                                       monkeypatch):
+    """-m's sys.path[0] is the directory python started in: a program that
+    changed directory restarts as itself, not as a module of the same name
+    in its new directory."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "modx.py").write_text(
+        "import os\nwho = 'first'\n"
+        "os.chdir(os.path.join(os.path.dirname(__file__), 'sub'))\n")
+    (tmp_path / "sub" / "modx.py").write_text("who = 'other'\n")
+    monkeypatch.chdir(tmp_path)
+    target = runpath_spec.MainTarget("modx", ["x"], module=True)
+    assert target.run()["who"] == "first"
+    again = target.again()
+    assert (again.spec.origin, again.path0, again.replace) == (
+        target.spec.origin, target.path0, target.replace)
+    assert again.run()["who"] == "first"
+    assert again.argv == target.argv
+
+
 def test_init_globals_and_an_existing_module(tmp_path):
     (tmp_path / "s.py").write_text("seen = (given, __name__)\n")
     target = _kind_target(str(tmp_path / "s.py"))
