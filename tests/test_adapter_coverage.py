@@ -70,7 +70,7 @@ EXPECTED_DIFFERENCES = {
     ]}
 
 
-def _pip(python, *args, cwd=None):
+def _pip_status(python, *args, cwd=None):
     """pip's status and last line of output."""
     out = subprocess.run([python, "-m", "pip", "--disable-pip-version-check"]
                          + list(args), cwd=cwd, stdout=subprocess.PIPE,
@@ -96,9 +96,9 @@ class Suite:
 
     def __init__(self, root):
         self.root = root
-        status, last = _pip(sys.executable, "download", "--no-binary",
-                            ":all:", "--no-deps", "-d", str(root),
-                            "coverage==" + COVERAGE_VERSION)
+        status, last = _pip_status(
+            sys.executable, "download", "--no-binary", ":all:", "--no-deps",
+            "-d", str(root), "coverage==" + COVERAGE_VERSION)
         if status:
             pytest.skip("coverage %s's sdist cannot be downloaded: %s"
                         % (COVERAGE_VERSION, " ".join(last)))
@@ -113,8 +113,8 @@ class Suite:
         self.python = make_scratch_venv(root / "venv", with_pip=True,
                                         files=tools)
         for args in (["-r", "requirements/pytest.txt"], ["-e", "."]):
-            status, last = _pip(self.python, "install", "-q", *args,
-                                cwd=str(self.sdist))
+            status, last = _pip_status(self.python, "install", "-q",
+                                       *args, cwd=str(self.sdist))
             assert status == 0, (args, last)
         assert run_python(self.python, "tools/igor.py", "zip_mods",
                           cwd=str(self.sdist)).returncode == 0
@@ -166,7 +166,7 @@ def suite(tmp_path_factory):
     if not SUPPORTED:
         pytest.skip("coverage %s (the pinned release) needs Python 3.11+"
                     % COVERAGE_VERSION)
-    if _pip(sys.executable, "--version")[0]:
+    if _pip_status(sys.executable, "--version")[0]:
         pytest.skip("pip is not available to %s" % sys.executable)
     return Suite(tmp_path_factory.mktemp("coverage-suite"))
 
