@@ -135,8 +135,8 @@ class Suite:
         return env
 
     def run(self, adapter, *args, **kw):
-        return run_python(self.python, *args, cwd=str(self.sdist),
-                          env=self.env(adapter), **kw)
+        kw.setdefault("cwd", str(self.sdist))
+        return run_python(self.python, *args, env=self.env(adapter), **kw)
 
     def results(self, adapter):
         """{test id: "passed", "failed" or "skipped"} of the whole suite."""
@@ -211,3 +211,44 @@ def test_each_expected_difference_still_differs(results):
         if original[test] == "passed":  # (test_venv needs PyPI to run)
             assert adapter[test] != "passed", "passes now: %s (%s)" % (
                 test, why)
+
+
+#: Where coverage's runner is not like python and the adapter is: a
+#: zipapp (coverage#350), a .pyc's __file__ and __loader__, the traceback
+#: of a KeyboardInterrupt (coverage's own frames in it), a parent package
+#: that fails under -m (coverage's frames again).
+PROGRAMS = {
+    "app.pyz": {"app/__main__.py": "import sys\nprint(__file__, "
+                "sys.argv)\n"},
+    "compiled.pyc": {"compiled.py": "print(__file__, __spec__, "
+                     "type(__loader__).__name__)\n"},
+    "interrupted.py": {"interrupted.py": "raise KeyboardInterrupt\n"},
+    "-m broken.mod": {"broken/__init__.py": "1 / 0\n",
+                      "broken/mod.py": "print('never')\n"},
+}
+
+
+@pytest.mark.parametrize("program", sorted(PROGRAMS))
+def test_like_python_where_coverages_runner_is_not(suite, program,
+                                                  tmp_path):
+    for name, text in PROGRAMS[program].items():
+        write(str(tmp_path / name), text)
+    if program == "app.pyz":
+        run_python(suite.python, "-m", "zipapp", "app", "-o", program,
+                   cwd=str(tmp_path))
+    if program == "compiled.pyc":
+        run_python(suite.python, "-m", "py_compile", "compiled.py",
+                   cwd=str(tmp_path))
+        os.rename(str(next((tmp_path / "__pycache__").iterdir())),
+                  str(tmp_path / program))
+    args = program.split()
+
+    def outcome(out):
+        return out.returncode, out.stdout, out.stderr
+
+    python = outcome(suite.run(False, *args, cwd=str(tmp_path)))
+    original, adapter = [outcome(suite.run(adapter, "-m", "coverage",
+                                           "run", *args, cwd=str(tmp_path)))
+                         for adapter in (False, True)]
+    assert adapter == python
+    assert original != python  # what the docs say coverage's runner does
