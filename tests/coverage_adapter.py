@@ -36,27 +36,31 @@ class PyRunner:
         # What coverage's runner exposes, filled in by run() from the target.
         self.package = self.modulename = self.pathname = None
         self.loader = self.spec = None
-        self._startup_path0 = None
+        self._found = self._startup_path0 = None
 
     def prepare(self):
         """Put the program's ``sys.path[0]`` in place before coverage starts
         (its plug-ins import from there), as coverage's own runner does.
         Nothing is imported: a module is found without its parents."""
         try:
-            probe = MainTarget.found_without_running(
+            found = MainTarget.found_without_running(
                 self.arg0, self.args[1:], module=self.as_module)
         except Exception:
-            return  # run() reports it
-        if probe.path0 is not None and probe.replace:
-            self._startup_path0, sys.path[0] = sys.path[0], probe.path0
+            return  # run() finds it again, and reports it
+        if not self.as_module:  # a file is found once: a pipe reads once
+            self._found = found
+        if found.path0 is not None and found.replace:
+            self._startup_path0, sys.path[0] = sys.path[0], found.path0
 
     def run(self):
         """Find, compile and run the program; its exit is a ``SystemExit``
         (a traceback first, printed as python prints it)."""
-        if self._startup_path0 is not None:
-            # Back as start-up left it: MainTarget judges it as python would.
-            sys.path[0] = self._startup_path0
-        target = self._find()
+        target = self._found
+        if target is None:  # -m: its parent packages import now
+            if self._startup_path0 is not None:
+                # Back as start-up left it, for MainTarget to judge.
+                sys.path[0] = self._startup_path0
+            target = self._find()
         attrs = target.attrs()  # the program's __main__ attributes
         self.spec, self.loader = attrs["__spec__"], attrs["__loader__"]
         self.package, self.pathname = attrs["__package__"], target.spec.origin

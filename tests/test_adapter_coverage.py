@@ -252,3 +252,14 @@ def test_like_python_where_coverages_runner_is_not(suite, program,
                          for adapter in (False, True)]
     assert adapter == python
     assert original != python  # what the docs say coverage's runner does
+
+
+def test_a_program_on_a_pipe_is_read_once(suite):
+    """``coverage run <(...)``: prepare() finds the file and run() runs
+    what it found (a pipe read twice would run empty)."""
+    line = "python %s <(echo 'print(\"piped\")')"
+    outs = [subprocess.run(["bash", "-c", line % runner],
+                           env=suite.env(adapter), stdout=subprocess.PIPE,
+                           universal_newlines=True, timeout=120).stdout
+            for adapter, runner in ((False, ""), (True, "-m coverage run"))]
+    assert outs == ["piped\n"] * 2
