@@ -63,9 +63,11 @@ class PyRunner:
             target = self._find()
         attrs = target.attrs()  # the program's __main__ attributes
         self.spec, self.loader = attrs["__spec__"], attrs["__loader__"]
-        self.package, self.pathname = attrs["__package__"], target.spec.origin
-        self.modulename = target.spec.name if self.as_module else None
-        self.arg0 = target.argv0
+        self.package, self.arg0 = attrs["__package__"], target.argv0
+        self.modulename = self.spec.name if self.as_module else None
+        # "-" is stdin, as for python: no spec, "<stdin>" its file name.
+        self.pathname = target.filename if target.spec is None \
+            else target.spec.origin
         self._compile(target)
         cwd = os.getcwd()
         try:
@@ -113,8 +115,8 @@ class PyRunner:
             raise _no_code(exc) from exc
         except (SyntaxError, ValueError) as exc:
             raise CoverageException("Couldn't run '%s' as Python code: %s: %s"
-                                    % (target.spec.origin,
-                                       type(exc).__name__, exc)) from exc
+                                    % (self.pathname, type(exc).__name__,
+                                       exc)) from exc
 
     @staticmethod
     def _report(target, exc):
